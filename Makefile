@@ -1,0 +1,49 @@
+# The same commands locally and in CI. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_ENV := TRIPWISE_DEBUG=1
+
+.PHONY: install demo serve test test-unit test-browser lint bench browser clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: install
+	$(DEMO_ENV) $(BIN)/tripwise manage migrate --noinput
+	$(DEMO_ENV) $(BIN)/tripwise demo load
+	@echo "Tripwise is at http://127.0.0.1:$(PORT)/  (admin: $(BIN)/tripwise manage createsuperuser)"
+	$(DEMO_ENV) $(BIN)/tripwise manage runserver 127.0.0.1:$(PORT)
+
+test: install test-unit test-browser
+
+test-unit: install
+	$(BIN)/pytest tests --ignore=tests/browser
+
+# Browser tests drive Debian's Chromium (`make browser` installs it); without it they are skipped unless
+# TRIPWISE_REQUIRE_BROWSER=1 (as in CI), which turns the skip into a failure.
+test-browser: install
+	$(BIN)/pytest tests/browser -p no:cacheprovider
+
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	TRIPWISE_DEBUG=1 $(BIN)/mypy
+	$(BIN)/lint-imports
+	TRIPWISE_DEBUG=1 $(BIN)/tripwise manage makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Tripwise: travel planning that checks every plan against the real rules."""

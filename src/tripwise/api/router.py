@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from tripwise.api import destinations, guides, places
+from tripwise.core.errors import TripwiseError
+
+api = NinjaAPI(
+    title="Tripwise API",
+    version="1",
+    description='Destinations, guides and places, with their rules. Errors: {"error": {"code", "message"}}.',
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(TripwiseError)
+def tripwise_error(request: HttpRequest, exc: TripwiseError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": exc.code, "message": exc.message}}, status=exc.status
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in error.get('loc', []))}: {error.get('msg', 'invalid')}"
+        for error in exc.errors
+    )
+    return api.create_response(
+        request,
+        {"error": {"code": "invalid_request", "message": f"The request is not valid: {problems}."}},
+        status=422,
+    )
+
+
+api.add_router("/destinations", destinations.router, tags=["destinations"])
+api.add_router("/guides", guides.router, tags=["guides"])
+api.add_router("/places", places.router, tags=["places"])

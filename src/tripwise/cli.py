@@ -1,0 +1,134 @@
+"""The `tripwise` command. Each subcommand parses its arguments and calls one service or selector.
+
+Errors the user can act on (TripwiseError) print their message and exit with status 2: never a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tripwise.core.errors import TripwiseError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tripwise.config.settings")
+    import django
+
+    django.setup()
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tripwise manage", *args.django_args])
+    return 0
+
+
+def cmd_import_gtfs(args: argparse.Namespace) -> int:
+    from tripwise.transit.services import feed_import
+
+    report = feed_import(
+        path=Path(args.path), destination_name=args.destination, feed_name=args.name, progress=_progress
+    )
+    print(report.as_text())
+    return 0
+
+
+def cmd_import_osm(args: argparse.Namespace) -> int:
+    from tripwise.places.osm_import import places_import_osm
+
+    report = places_import_osm(path=Path(args.path), destination_name=args.destination, progress=_progress)
+    print(report.as_text())
+    return 0
+
+
+def cmd_places_export(args: argparse.Namespace) -> int:
+    from tripwise.places.selectors import places_export
+
+    rows = places_export(destination_name=args.destination)
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for row in rows:
+            print(
+                f"{row['id']}\t{row['name']}\t{row['lat']:.5f},{row['lon']:.5f}\t{row['opening_hours'] or '-'}"
+            )
+    return 0
+
+
+def cmd_demo_load(args: argparse.Namespace) -> int:
+    from tripwise.demo import demo_load
+
+    report = demo_load(path=Path(args.path), progress=_progress)
+    print(report)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tripwise", description="Travel plans that keep to the real rules.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    manage = sub.add_parser("manage", help="run a Django management command (migrate, createsuperuser, ...)")
+    manage.add_argument("django_args", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+
+    importer = sub.add_parser("import", help="import a GTFS feed or an OpenStreetMap extract")
+    kinds = importer.add_subparsers(dest="kind", required=True)
+    gtfs = kinds.add_parser("gtfs", help="import a GTFS feed (.zip or folder)")
+    gtfs.add_argument("path")
+    gtfs.add_argument("--destination", required=True, help="destination name, slug or alias; created if new")
+    gtfs.add_argument("--name", help="feed name (default: the file name); re-importing a name replaces it")
+    gtfs.set_defaults(handler=cmd_import_gtfs)
+    osm = kinds.add_parser("osm", help="import the places of an OpenStreetMap extract (.osm.pbf, .osm)")
+    osm.add_argument("path")
+    osm.add_argument("--destination", required=True, help="destination name, slug or alias; created if new")
+    osm.set_defaults(handler=cmd_import_osm)
+
+    places = sub.add_parser("places", help="places")
+    place_cmds = places.add_subparsers(dest="action", required=True)
+    export = place_cmds.add_parser("export", help="print places")
+    export.add_argument(
+        "--json", action="store_true", help="a JSON array (id, name, lat, lon, timezone, ...)"
+    )
+    export.add_argument("--destination", help="only this destination (name, slug or alias)")
+    export.set_defaults(handler=cmd_places_export)
+
+    demo = sub.add_parser("demo", help="the demo destination")
+    demo_cmds = demo.add_subparsers(dest="action", required=True)
+    load = demo_cmds.add_parser("load", help="load (or refresh) the demo destination from data/demo")
+    load.add_argument("--path", default=str(Path(__file__).resolve().parents[2] / "data" / "demo"))
+    load.set_defaults(handler=cmd_demo_load)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_django()
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except TripwiseError as error:
+        print(f"tripwise: {error.message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `tripwise places export --json | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("tripwise: interrupted; nothing was written by an unfinished import.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Django project wiring: settings, URLs, WSGI/ASGI entry points."""

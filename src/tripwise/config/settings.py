@@ -1,0 +1,145 @@
+"""Settings, read from the environment only. Every variable is documented in .env.example.
+
+Defaults are safe for production (DEBUG off, secret required); `make demo` and the tests turn on what they need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+from tripwise.config.env import env_bool, env_list, env_rates, env_str
+
+django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Place] and friends be written at run time
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+CHECKOUT_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env_str("TRIPWISE_VAR_DIR", str(CHECKOUT_DIR / "var")))
+
+DEBUG = env_bool("TRIPWISE_DEBUG", default=False)
+SECRET_KEY = env_str("TRIPWISE_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "TRIPWISE_SECRET_KEY is not set. Set it to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set TRIPWISE_DEBUG=1 for local work."
+        )
+    SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105 - DEBUG only, refused otherwise
+
+ALLOWED_HOSTS = env_list("TRIPWISE_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("TRIPWISE_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("TRIPWISE_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tripwise.places",
+    "tripwise.guides",
+    "tripwise.transit",
+    "tripwise.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tripwise.config.urls"
+WSGI_APPLICATION = "tripwise.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tripwise.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tripwise.sqlite3'}"),
+        conn_max_age=int(env_str("TRIPWISE_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] not in (
+    "",
+    ":memory:",
+):
+    # SQLite will not create the folder of its file; a fresh checkout has no var/ yet.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+TIME_ZONE = "UTC"  # storage and logs; every place and feed carries its own IANA zone for what people see
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages come from npm (package.json) and are served from here, never from a CDN.
+STATICFILES_DIRS = [PACKAGE_DIR / "static", ("vendor", CHECKOUT_DIR / "node_modules")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("TRIPWISE_MEDIA_ROOT", str(VAR_DIR / "media")))
+SERVE_MEDIA = env_bool("TRIPWISE_SERVE_MEDIA", default=DEBUG)
+
+# Maps: the tile URL is a setting so that an offline or private tile server can be used.
+MAP_TILE_URL = env_str("TRIPWISE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "TRIPWISE_MAP_TILE_ATTRIBUTION",
+    "&copy; <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a>",
+)
+
+# Money: value of one unit of each currency in tenge. Shown prices convert through this table.
+CURRENCY_RATES = env_rates("TRIPWISE_CURRENCY_RATES", "KZT=1,USD=480,EUR=520,RUB=5.2,GBP=610,CNY=66")
+DEFAULT_VISITOR_CURRENCY = env_str("TRIPWISE_DEFAULT_CURRENCY", "USD").upper()
+if DEFAULT_VISITOR_CURRENCY not in CURRENCY_RATES:
+    raise ImproperlyConfigured(
+        f"TRIPWISE_DEFAULT_CURRENCY={DEFAULT_VISITOR_CURRENCY} has no rate in TRIPWISE_CURRENCY_RATES."
+    )
+
+SESSION_COOKIE_SECURE = env_bool("TRIPWISE_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TRIPWISE_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,1 @@
+"""GTFS service calendars and departure lookups, pure and time-zone aware."""

@@ -1,0 +1,1 @@
+"""Travel guides: articles that editors write, draft and publish, with illustrated sections."""

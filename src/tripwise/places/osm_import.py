@@ -1,0 +1,670 @@
+"""Import the places a traveller visits from an OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2).
+
+The file is read once with pyosmium (outside any transaction: slow I/O), then every write happens in one
+transaction, so a failed import leaves nothing behind. Places are keyed on (destination, osm_ref) with
+osm_ref such as "node/1", "way/2" or "relation/3": importing the same file again updates them.
+
+Where a place is put:
+- a node: its location;
+- a way: the centroid of its ring when closed (a building outline), else the mean of its nodes;
+- a multipolygon relation: the centroid of the area pyosmium assembles from its members.
+pyosmium also turns every closed way into an area; those areas are ignored so that a building outline
+gives one place, not two.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import osmium
+from django.db import transaction
+
+from tripwise.core.errors import TripwiseError
+from tripwise.core.text import fold
+from tripwise.places.models import Destination, Place
+from tripwise.places.services import (
+    destination_get_or_create,
+    opening_hours_clean,
+    place_reindex,
+    timezone_validate,
+    unique_slug,
+)
+
+Progress = Callable[[str], None]
+
+PROGRESS_EVERY = 10_000
+# Two objects with the same name and kind closer than this are one place mapped twice (the classic case:
+# a museum node inside the museum's building outline). 100 m keeps two cafés of a chain on one street apart.
+DUPLICATE_METRES = 100.0
+SUFFIXES = (".pbf", ".osm", ".bz2", ".gz", ".o5m", ".opl")
+
+NAME_MAX = Place._meta.get_field("name").max_length or 200
+ADDRESS_MAX = Place._meta.get_field("address").max_length or 300
+HOURS_MAX = Place._meta.get_field("opening_hours").max_length or 500
+
+K = Place.Kind
+
+# Values are what a traveller goes to see or where they eat; everything else under these keys (hotels,
+# information boards, benches, parking, shops of every day) is skipped and counted.
+TOURISM = {
+    "museum": K.MUSEUM,
+    "gallery": K.MUSEUM,
+    "attraction": K.ATTRACTION,
+    "viewpoint": K.VIEWPOINT,
+    "artwork": K.LANDMARK,
+    "zoo": K.ATTRACTION,
+    "theme_park": K.ATTRACTION,
+    "aquarium": K.ATTRACTION,
+}
+HISTORIC = {
+    "monument": K.MONUMENT,
+    "memorial": K.MEMORIAL,
+    "castle": K.LANDMARK,
+    "palace": K.LANDMARK,
+    "manor": K.LANDMARK,
+    "fort": K.LANDMARK,
+    "ruins": K.LANDMARK,
+    "archaeological_site": K.LANDMARK,
+    "city_gate": K.LANDMARK,
+    "citywalls": K.LANDMARK,
+    "tower": K.LANDMARK,
+    "building": K.LANDMARK,
+    "ship": K.ATTRACTION,
+    "church": K.CHURCH,
+    "monastery": K.CHURCH,
+    "mosque": K.MOSQUE,
+}
+# A memorial plaque or a Stolperstein is a memorial in OSM but not a visit of its own.
+MEMORIAL_TOO_SMALL = {"plaque", "stolperstein", "blue_plaque"}
+AMENITY = {
+    "restaurant": K.RESTAURANT,
+    "cafe": K.CAFE,
+    "pub": K.RESTAURANT,
+    "bar": K.OTHER,
+    "theatre": K.THEATRE,
+    "arts_centre": K.THEATRE,
+    "cinema": K.THEATRE,
+    "marketplace": K.MARKET,
+    "place_of_worship": K.LANDMARK,  # refined by religion below
+}
+LEISURE = {"park": K.PARK, "garden": K.PARK, "nature_reserve": K.PARK}
+SHOP = {"mall": K.SHOPPING, "department_store": K.SHOPPING}
+BUILDING = {
+    "cathedral": K.CHURCH,
+    "church": K.CHURCH,
+    "chapel": K.CHURCH,
+    "basilica": K.CHURCH,
+    "mosque": K.MOSQUE,
+    "synagogue": K.LANDMARK,
+    "temple": K.LANDMARK,
+    "shrine": K.LANDMARK,
+    "castle": K.LANDMARK,
+    "palace": K.LANDMARK,
+}
+CANDIDATE_KEYS = ("tourism", "historic", "amenity", "leisure", "shop")
+
+VISIT_MINUTES: dict[str, int] = {
+    K.MUSEUM: 90,
+    K.MEMORIAL: 20,
+    K.MONUMENT: 15,
+    K.MOSQUE: 30,
+    K.CHURCH: 30,
+    K.PARK: 45,
+    K.VIEWPOINT: 30,
+    K.MARKET: 45,
+    K.SHOPPING: 60,
+    K.RESTAURANT: 60,
+    K.CAFE: 30,
+    K.THEATRE: 150,
+    K.LANDMARK: 30,
+    K.ATTRACTION: 60,
+    K.OTHER: 45,
+}
+# Interest words a traveller types ("history", "food") beside the raw OSM values.
+KIND_WORDS: dict[str, list[str]] = {
+    K.MUSEUM: ["culture"],
+    K.MEMORIAL: ["history"],
+    K.MONUMENT: ["history"],
+    K.MOSQUE: ["religion", "architecture"],
+    K.CHURCH: ["religion", "architecture"],
+    K.PARK: ["nature"],
+    K.VIEWPOINT: ["views"],
+    K.MARKET: ["shopping", "food"],
+    K.SHOPPING: ["shopping"],
+    K.RESTAURANT: ["food"],
+    K.CAFE: ["food", "coffee"],
+    K.THEATRE: ["culture", "performances"],
+    K.LANDMARK: ["sights"],
+    K.ATTRACTION: ["sights"],
+    K.OTHER: [],
+}
+ALIAS_KEYS = ("alt_name", "old_name", "official_name", "short_name", "int_name", "loc_name")
+
+# Skip reasons, as the report prints them.
+NOT_VISITOR = "not a place travellers visit"
+NO_NAME = "no name"
+PRIVATE = "private (access=private or access=no)"
+NO_LOCATION = "no location in this extract (its nodes or members are missing)"
+NOT_MULTIPOLYGON = "relation is not a multipolygon (no area to place it)"
+DUPLICATE = "same name and kind as a place less than 100 m away (kept one)"
+
+
+@dataclass(frozen=True)
+class OsmImportReport:
+    path: str
+    destination: str
+    destination_created: bool
+    timezone: str
+    nodes_read: int
+    ways_read: int
+    relations_read: int
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    not_visitor_tags: dict[str, int] = field(default_factory=dict)
+    bad_opening_hours: int = 0
+    from_ways: int = 0
+    from_relations: int = 0
+    not_in_file: int = 0
+    seconds: float = 0.0
+
+    @property
+    def created_total(self) -> int:
+        return sum(self.created.values())
+
+    @property
+    def updated_total(self) -> int:
+        return sum(self.updated.values())
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def as_text(self) -> str:
+        where = (
+            f"{self.destination} ({'new destination, ' if self.destination_created else ''}{self.timezone})"
+        )
+        total = self.created_total + self.updated_total
+        lines = [
+            f"Imported {total:,} places from {self.path} into {where} in {self.seconds:.1f} s.",
+            f"Read {self.nodes_read:,} nodes, {self.ways_read:,} ways, {self.relations_read:,} relations; "
+            f"places from ways: {self.from_ways:,}, from relations: {self.from_relations:,}.",
+            f"Created {self.created_total:,}, updated {self.updated_total:,}:",
+        ]
+        for kind in sorted(set(self.created) | set(self.updated), key=lambda k: (-self._count(k), k)):
+            lines.append(
+                f"  {kind:<11} {self.created.get(kind, 0):>6,} created"
+                f" {self.updated.get(kind, 0):>6,} updated"
+            )
+        if self.skipped:
+            lines.append(f"Skipped {self.skipped_total:,}:")
+            for reason, count in sorted(self.skipped.items(), key=lambda item: -item[1]):
+                lines.append(f"  {count:>6,}  {reason}")
+                if reason == NOT_VISITOR and self.not_visitor_tags:
+                    top = sorted(self.not_visitor_tags.items(), key=lambda item: (-item[1], item[0]))[:8]
+                    lines.append("          most common: " + ", ".join(f"{tag} {n:,}" for tag, n in top))
+        if self.bad_opening_hours:
+            places = "place" if self.bad_opening_hours == 1 else "places"
+            lines.append(
+                f"opening_hours not understood: {self.bad_opening_hours:,} {places};"
+                " kept the place without hours."
+            )
+        if self.not_in_file:
+            lines.append(
+                f"{self.not_in_file:,} places from earlier imports are not in this file; they were kept."
+            )
+        return "\n".join(lines)
+
+    def _count(self, kind: str) -> int:
+        return self.created.get(kind, 0) + self.updated.get(kind, 0)
+
+
+@dataclass
+class _Found:
+    """A visitor place as read from the file, before it is written."""
+
+    osm_ref: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    opening_hours: str
+    tags: list[str]
+    aliases: list[str]
+    address: str
+    hours_rejected: bool = False
+
+    @property
+    def rank(self) -> tuple[bool, int]:
+        # Of two copies of one place, keep the one with hours, then the outline over the point.
+        return bool(self.opening_hours), {"relation": 2, "way": 1}.get(self.osm_ref.split("/")[0], 0)
+
+
+def classify(tags: Mapping[str, str]) -> str | None:
+    """The Place.Kind value of an object by its tags, or None when it is not somewhere a traveller visits."""
+    kind = _kind(tags)
+    return None if kind is None else str(kind)
+
+
+def _kind(tags: Mapping[str, str]) -> Place.Kind | None:
+    tourism, historic, amenity = tags.get("tourism"), tags.get("historic"), tags.get("amenity")
+    building = tags.get("building")
+    if tourism in ("museum", "gallery"):
+        return K.MUSEUM
+    if amenity == "place_of_worship" or (building in BUILDING and BUILDING[building] in (K.CHURCH, K.MOSQUE)):
+        religion = tags.get("religion")
+        if religion == "muslim" or building == "mosque":
+            return K.MOSQUE
+        if religion == "christian" or building in ("cathedral", "church", "chapel", "basilica"):
+            return K.CHURCH
+        return K.LANDMARK
+    if historic in HISTORIC:
+        if historic == "memorial" and tags.get("memorial") in MEMORIAL_TOO_SMALL:
+            return None
+        return HISTORIC[historic]
+    if tourism in TOURISM:
+        return TOURISM[tourism]
+    if amenity in AMENITY:
+        return AMENITY[amenity]
+    leisure, shop = tags.get("leisure"), tags.get("shop")
+    if leisure in LEISURE:
+        return LEISURE[leisure]
+    if shop in SHOP:
+        return SHOP[shop]
+    if building in BUILDING:
+        return BUILDING[building]
+    return None
+
+
+def _is_candidate(tags: Mapping[str, str] | osmium.osm.TagList) -> bool:
+    return any(key in tags for key in CANDIDATE_KEYS) or tags.get("building") in BUILDING
+
+
+def _interest_words(kind: str, tags: Mapping[str, str]) -> list[str]:
+    words: list[str] = []
+    for key in ("tourism", "historic", "amenity", "leisure", "shop"):
+        value = tags.get(key)
+        if value and value not in ("yes", "attraction", "place_of_worship"):
+            words.append(value)
+    if tags.get("historic"):
+        words.append("history")
+    for part in (tags.get("cuisine") or "").split(";"):
+        words.append(part)
+    if tags.get("religion"):
+        words.append(tags["religion"])
+    words.extend(KIND_WORDS.get(kind, []))
+    clean = (word.strip().replace("_", " ").lower() for word in words)
+    return list(dict.fromkeys(word for word in clean if word))
+
+
+def _aliases(name: str, tags: Mapping[str, str]) -> list[str]:
+    values: list[str] = []
+    for key, value in tags.items():
+        # name:en, name:ru, name:zh-Hant ... but not name:etymology:wikidata or name:signed=no.
+        if key.startswith("name:"):
+            lang = key[5:]
+            if (
+                lang.replace("-", "").isalpha()
+                and lang.split("-")[0].islower()
+                and len(lang.split("-")[0]) <= 3
+            ):
+                values.append(value)
+    for key in ALIAS_KEYS:
+        values.extend((tags.get(key) or "").split(";"))
+    seen = {name.strip()}
+    result = []
+    for value in (v.strip() for v in values):
+        if value and value not in seen:
+            seen.add(value)
+            result.append(value[:NAME_MAX])
+    return result
+
+
+def _address(tags: Mapping[str, str]) -> str:
+    street = " ".join(part for part in (tags.get("addr:street"), tags.get("addr:housenumber")) if part)
+    city = tags.get("addr:city") or ""
+    return ", ".join(part for part in (street, city) if part)[:ADDRESS_MAX]
+
+
+def ring_centre(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """(lon, lat, signed area) of a closed ring by the shoelace formula.
+
+    Degrees are treated as plane coordinates: over a city the cos(latitude) scale is constant enough, and a
+    linear scale does not move a centroid.
+    """
+    area2 = cx = cy = 0.0
+    x0, y0 = points[0]
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        # Relative to the first vertex, so that large coordinates do not swallow small differences.
+        ax, ay, bx, by = x1 - x0, y1 - y0, x2 - x0, y2 - y0
+        cross = ax * by - bx * ay
+        area2 += cross
+        cx += (ax + bx) * cross
+        cy += (ay + by) * cross
+    if abs(area2) < 1e-18:
+        return (*_mean(points), 0.0)
+    return x0 + cx / (3 * area2), y0 + cy / (3 * area2), area2 / 2
+
+
+def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def _way_centre(way: osmium.osm.Way) -> tuple[float, float] | None:
+    points = [(n.location.lon, n.location.lat) for n in way.nodes if n.location.valid()]
+    if not points:
+        return None
+    if way.is_closed() and len(points) == len(way.nodes) and len(points) >= 4:
+        lon, lat, _ = ring_centre(points)
+        return lon, lat
+    if len(points) > 1 and points[0] == points[-1]:
+        points = points[:-1]
+    return _mean(points)
+
+
+def _area_centre(area: osmium.osm.Area) -> tuple[float, float] | None:
+    """Area-weighted centroid of the outer rings minus their holes."""
+    total = sx = sy = 0.0
+    fallback: list[tuple[float, float]] = []
+    for outer in area.outer_rings():
+        rings = [(outer, 1.0)] + [(inner, -1.0) for inner in area.inner_rings(outer)]
+        for ring, sign in rings:
+            points = [(n.lon, n.lat) for n in ring if n.location.valid()]
+            if len(points) < 4:
+                continue
+            fallback.extend(points)
+            lon, lat, signed = ring_centre(points)
+            weight = sign * abs(signed)
+            total += weight
+            sx += lon * weight
+            sy += lat * weight
+    if abs(total) > 1e-18:
+        return sx / total, sy / total
+    return _mean(fallback) if fallback else None
+
+
+def _metres(a: _Found, b: _Found) -> float:
+    dlat = math.radians(b.lat - a.lat)
+    dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return 6_371_000 * math.hypot(dlat, dlon)
+
+
+class _Reader:
+    """Collects the visitor places of one file; one pass over the file with pyosmium."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.found: dict[str, _Found] = {}
+        self.skipped: Counter[str] = Counter()
+        self.not_visitor_tags: Counter[str] = Counter()
+        self.counts = {"n": 0, "w": 0, "r": 0}
+        self._hours_cache: dict[str, str | None] = {}
+        # Multipolygon areas can be completed before their relation object is read: meet in the middle.
+        self._relation_centres: dict[int, tuple[float, float]] = {}
+        self._relations: dict[int, tuple[dict[str, str], str, str]] = {}
+
+    def read(self, path: Path) -> None:
+        processor = osmium.FileProcessor(str(path)).with_areas()
+        read = 0
+        for obj in processor:
+            if isinstance(obj, osmium.osm.Area):
+                if not obj.from_way():  # closed ways are handled as ways: one place per outline
+                    self._area(obj)
+                continue
+            read += 1
+            if read % PROGRESS_EVERY == 0:
+                self.progress(f"  read {read:,} objects, {len(self.found):,} places so far")
+            if isinstance(obj, osmium.osm.Node):
+                self.counts["n"] += 1
+                if obj.tags:
+                    self._node(obj)
+            elif isinstance(obj, osmium.osm.Way):
+                self.counts["w"] += 1
+                if obj.tags:
+                    self._way(obj)
+            elif isinstance(obj, osmium.osm.Relation):
+                self.counts["r"] += 1
+                if obj.tags:
+                    self._relation(obj)
+        self._finish_relations()
+        self._drop_duplicates()
+
+    def _select(self, tags: osmium.osm.TagList) -> tuple[dict[str, str], str, str] | None:
+        """(tags, kind, name) of a visitor place; None (after counting why) otherwise."""
+        if not _is_candidate(tags):
+            return None
+        plain = {tag.k: tag.v for tag in tags}
+        kind = classify(plain)
+        if kind is None:
+            self.skipped[NOT_VISITOR] += 1
+            key = next(key for key in (*CANDIDATE_KEYS, "building") if key in plain)
+            self.not_visitor_tags[f"{key}={plain[key]}"] += 1
+            return None
+        name = (plain.get("name") or "").strip()
+        if not name:
+            self.skipped[NO_NAME] += 1
+            return None
+        if plain.get("access") in ("private", "no"):
+            self.skipped[PRIVATE] += 1
+            return None
+        return plain, kind, name
+
+    def _node(self, node: osmium.osm.Node) -> None:
+        selected = self._select(node.tags)
+        if selected is None:
+            return
+        if not node.location.valid():
+            self.skipped[NO_LOCATION] += 1
+            return
+        self._add(f"node/{node.id}", *selected, node.location.lon, node.location.lat)
+
+    def _way(self, way: osmium.osm.Way) -> None:
+        selected = self._select(way.tags)
+        if selected is None:
+            return
+        centre = _way_centre(way)
+        if centre is None:
+            self.skipped[NO_LOCATION] += 1
+            return
+        self._add(f"way/{way.id}", *selected, *centre)
+
+    def _relation(self, relation: osmium.osm.Relation) -> None:
+        selected = self._select(relation.tags)
+        if selected is not None:
+            self._relations[relation.id] = selected
+
+    def _area(self, area: osmium.osm.Area) -> None:
+        tags = area.tags
+        if "name" not in tags or not _is_candidate(tags) or classify({t.k: t.v for t in tags}) is None:
+            return
+        centre = _area_centre(area)
+        if centre is not None:
+            self._relation_centres[area.orig_id()] = centre
+
+    def _finish_relations(self) -> None:
+        for relation_id, selected in self._relations.items():
+            centre = self._relation_centres.get(relation_id)
+            if centre is not None:
+                self._add(f"relation/{relation_id}", *selected, *centre)
+            elif selected[0].get("type") in ("multipolygon", "boundary"):
+                self.skipped[NO_LOCATION] += 1
+            else:
+                self.skipped[NOT_MULTIPOLYGON] += 1
+
+    def _hours(self, value: str | None) -> str | None:
+        """The cleaned value, "" when absent, None when not understood."""
+        value = (value or "").strip()
+        if value not in self._hours_cache:
+            try:
+                cleaned: str | None = opening_hours_clean(value)
+            except TripwiseError:
+                cleaned = None
+            if cleaned is not None and len(cleaned) > HOURS_MAX:
+                cleaned = None
+            self._hours_cache[value] = cleaned
+        return self._hours_cache[value]
+
+    def _add(self, osm_ref: str, tags: dict[str, str], kind: str, name: str, lon: float, lat: float) -> None:
+        hours = self._hours(tags.get("opening_hours"))
+        self.found[osm_ref] = _Found(
+            osm_ref=osm_ref,
+            name=name[:NAME_MAX],
+            kind=kind,
+            lat=lat,
+            lon=lon,
+            opening_hours=hours or "",
+            hours_rejected=hours is None,
+            tags=_interest_words(kind, tags),
+            aliases=_aliases(name, tags),
+            address=_address(tags),
+        )
+
+    def _drop_duplicates(self) -> None:
+        groups: dict[tuple[str, str], list[_Found]] = {}
+        for place in self.found.values():
+            groups.setdefault((fold(place.name), place.kind), []).append(place)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            kept: list[_Found] = []
+            for place in sorted(group, key=lambda p: p.rank, reverse=True):
+                if any(_metres(place, other) < DUPLICATE_METRES for other in kept):
+                    del self.found[place.osm_ref]
+                    self.skipped[DUPLICATE] += 1
+                else:
+                    kept.append(place)
+
+
+def _read(path: Path, progress: Progress) -> _Reader:
+    if not path.is_file():
+        raise TripwiseError(
+            "osm_file_missing",
+            f"No OpenStreetMap file at {path}. Give the path of an extract (.osm.pbf, .osm or .osm.bz2), "
+            "e.g. one downloaded from download.geofabrik.de or extract.bbbike.org.",
+        )
+    if not path.name.endswith(SUFFIXES):
+        raise TripwiseError(
+            "osm_file_type",
+            f"{path.name} is not an OpenStreetMap extract: expected a .osm.pbf, .osm or .osm.bz2 file.",
+        )
+    progress(f"Reading {path} ...")
+    reader = _Reader(progress)
+    try:
+        reader.read(path)
+    except RuntimeError as exc:  # libosmium reports unreadable and corrupt files as RuntimeError
+        raise TripwiseError(
+            "osm_file_unreadable",
+            f"Could not read {path.name} as OpenStreetMap data ({exc}). Check that the file is a complete "
+            ".osm.pbf, .osm or .osm.bz2 extract.",
+        ) from exc
+    return reader
+
+
+def _centre(places: Iterable[_Found]) -> tuple[float, float]:
+    lats, lons = zip(*((p.lat, p.lon) for p in places), strict=True)
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+
+
+def _source(osm_ref: str) -> str:
+    return f"OpenStreetMap (© OpenStreetMap contributors, ODbL): https://www.openstreetmap.org/{osm_ref}"
+
+
+def _write(
+    *, destination: Destination, found: Iterable[_Found], progress: Progress
+) -> tuple[Counter[str], Counter[str], int]:
+    created: Counter[str] = Counter()
+    updated: Counter[str] = Counter()
+    existing = {
+        place.osm_ref: place for place in Place.objects.filter(destination=destination).exclude(osm_ref="")
+    }
+    timezone = timezone_validate(destination.timezone)
+    seen: set[str] = set()
+    for count, item in enumerate(found, start=1):
+        seen.add(item.osm_ref)
+        place = existing.get(item.osm_ref)
+        if place is None:
+            place = Place(
+                destination=destination,
+                slug=unique_slug(Place, item.name),
+                osm_ref=item.osm_ref,
+                timezone=timezone,
+                visit_minutes=VISIT_MINUTES.get(item.kind, 60),
+                assumed_fields=["visit_minutes"],
+            )
+            created[item.kind] += 1
+        else:
+            updated[item.kind] += 1
+            # An editor may have set the visit length from the museum's own advice: keep it unless assumed.
+            if place.is_assumed("visit_minutes"):
+                place.visit_minutes = VISIT_MINUTES.get(item.kind, 60)
+        # What OpenStreetMap knows is refreshed; slug, summary, rules and prices stay as editors left them.
+        place.name = item.name
+        place.kind = item.kind
+        place.lat = item.lat
+        place.lon = item.lon
+        place.opening_hours = item.opening_hours
+        place.tags = item.tags
+        place.aliases = item.aliases
+        place.address = item.address
+        place.source = _source(item.osm_ref)
+        place.save()
+        place_reindex(place)
+        if count % PROGRESS_EVERY == 0:
+            progress(f"  wrote {count:,} places")
+    return created, updated, len(set(existing) - seen)
+
+
+def places_import_osm(
+    *, path: Path, destination_name: str, progress: Progress | None = None
+) -> OsmImportReport:
+    """Import the visitor places of an OpenStreetMap extract into a destination (created when new)."""
+    say: Progress = progress or (lambda message: None)
+    started = time.monotonic()
+    reader = _read(path, say)
+    found = sorted(reader.found.values(), key=lambda p: p.osm_ref)
+    say(
+        f"Read {sum(reader.counts.values()):,} objects in {time.monotonic() - started:.1f} s: "
+        f"{len(found):,} places to import."
+    )
+    lat, lon = _centre(found) if found else (None, None)
+    if lat is None and not destination_name.strip():
+        raise TripwiseError("bad_destination", "A destination needs a name, e.g. --destination Helsinki.")
+    with transaction.atomic():
+        try:
+            destination, destination_created = destination_get_or_create(
+                name=destination_name, lat=lat, lon=lon
+            )
+        except TripwiseError as exc:
+            if exc.code == "timezone_unknown" and not found:
+                raise TripwiseError(
+                    "osm_no_places",
+                    f"{path.name} has no places travellers visit, so the time zone of the new destination "
+                    f"{destination_name!r} cannot be found from them. Check the extract covers the city.",
+                ) from exc
+            raise
+        say(f"Writing {len(found):,} places to {destination.name} ...")
+        created, updated, not_in_file = _write(destination=destination, found=found, progress=say)
+    return OsmImportReport(
+        path=path.name,
+        destination=destination.name,
+        destination_created=destination_created,
+        timezone=destination.timezone,
+        nodes_read=reader.counts["n"],
+        ways_read=reader.counts["w"],
+        relations_read=reader.counts["r"],
+        created=dict(created),
+        updated=dict(updated),
+        skipped=dict(reader.skipped),
+        not_visitor_tags=dict(reader.not_visitor_tags),
+        bad_opening_hours=sum(1 for p in found if p.hours_rejected),
+        from_ways=sum(1 for p in found if p.osm_ref.startswith("way/")),
+        from_relations=sum(1 for p in found if p.osm_ref.startswith("relation/")),
+        not_in_file=not_in_file,
+        seconds=time.monotonic() - started,
+    )

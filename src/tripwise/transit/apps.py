@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TransitConfig(AppConfig):
+    name = "tripwise.transit"
+    verbose_name = "Transit timetables"

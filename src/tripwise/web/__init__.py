@@ -1,0 +1,1 @@
+"""Pages that span apps: home, search, and the site's chrome."""
