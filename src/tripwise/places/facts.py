@@ -103,7 +103,11 @@ def _prices(place: Place, visitor_currency: str) -> list[PriceFact]:
         quoted = Money(price.amount, price.currency)
         local = _in(quoted, local_currency) or quoted
         # The visitor's currency is shown unless the price already reads in it (local or as quoted).
-        visitor = _in(quoted, visitor_currency) if visitor_currency not in (local.currency, quoted.currency) else None
+        visitor = (
+            _in(quoted, visitor_currency)
+            if visitor_currency not in (local.currency, quoted.currency)
+            else None
+        )
         facts.append(
             PriceFact(
                 label=price.label,
