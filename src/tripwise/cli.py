@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tripwise.config.settings")
+    # Commands run here sign nothing that outlives the process, so without a configured secret a one-off
+    # random one will do. The web server (WSGI/ASGI) still refuses to start without TRIPWISE_SECRET_KEY.
+    os.environ.setdefault("TRIPWISE_SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
@@ -115,7 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup_django()
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup_django()
+    except ImproperlyConfigured as error:
+        print(f"tripwise: the configuration is not valid: {error}", file=sys.stderr)
+        return 2
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -8,6 +8,7 @@ from tripwise.core.errors import NotFound
 from tripwise.guides.rendering import render_markdown, section_titles
 from tripwise.guides.selectors import guide_get
 from tripwise.places.facts import place_facts
+from tripwise.places.selectors import map_markers
 from tripwise.web.visitor import visitor_currency
 
 
@@ -28,6 +29,6 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": section_titles(guide.body),
             "images": list(guide.images.all()),
             "facts": facts,
-            "guide_markers": [guide.place] if guide.place else [],
+            "guide_markers": map_markers([guide.place], with_stops=True) if guide.place else [],
         },
     )

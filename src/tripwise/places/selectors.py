@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 
 from tripwise.core.errors import NotFound
 from tripwise.core.text import fold
-from tripwise.places.models import Destination, Place
+from tripwise.places.models import Access, Destination, Place
 
 
 def destination_find(name: str) -> Destination | None:
@@ -67,3 +68,30 @@ def place_as_dict(place: Place) -> dict[str, Any]:
 def places_export(*, destination_name: str | None = None) -> list[dict[str, Any]]:
     destination = destination_get(destination_name) if destination_name else None
     return [place_as_dict(place) for place in places_list(destination=destination)]
+
+
+def map_markers(places: Iterable[Place], *, with_stops: bool = False) -> list[dict[str, Any]]:
+    """Markers for the map: each place, and (with_stops) the stops where its transit access begins and ends."""
+    markers: list[dict[str, Any]] = []
+    for place in places:
+        markers.append(
+            {
+                "lat": place.lat,
+                "lon": place.lon,
+                "name": place.name,
+                "url": place.get_absolute_url(),
+                "kind": "place",
+            }
+        )
+        if not with_stops:
+            continue
+        for access in place.access.filter(mode=Access.Mode.TRANSIT).select_related(
+            "route", "from_stop", "to_stop"
+        ):
+            for stop in (access.from_stop, access.to_stop):
+                if stop is not None and stop.lat is not None and stop.lon is not None:
+                    name = f"{stop.name}: bus {access.route}" if access.route else stop.name
+                    markers.append(
+                        {"lat": stop.lat, "lon": stop.lon, "name": name, "url": "", "kind": "stop"}
+                    )
+    return markers

@@ -7,7 +7,7 @@ from django.utils import timezone
 from tripwise.core.errors import NotFound
 from tripwise.guides.selectors import guides_about_place, guides_published
 from tripwise.places.facts import place_facts
-from tripwise.places.selectors import destination_get, place_get, places_list
+from tripwise.places.selectors import destination_get, map_markers, place_get, places_list
 from tripwise.web.visitor import visitor_currency
 
 
@@ -20,7 +20,12 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "places/place.html",
-        {"place": place, "facts": facts, "guides": guides_about_place(place), "markers": [place]},
+        {
+            "place": place,
+            "facts": facts,
+            "guides": guides_about_place(place),
+            "markers": map_markers([place], with_stops=True),
+        },
     )
 
 
@@ -46,7 +51,7 @@ def destination_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "destination": destination,
             "places": places,
-            "markers": places,
+            "markers": map_markers(places),
             "guides": guides_published(destination=destination),
         },
     )

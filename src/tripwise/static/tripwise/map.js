@@ -11,7 +11,7 @@
   function draw(element) {
     if (element.dataset.drawn || typeof L === "undefined") { return; }
     element.dataset.drawn = "1";
-    var markers = JSON.parse(element.querySelector("script[data-markers]").textContent);
+    var markers = JSON.parse(element.querySelector('script[type="application/json"]').textContent);
     var map = L.map(element, { scrollWheelZoom: false });
     var config = settings();
     if (config.tileUrl) {
@@ -24,12 +24,20 @@
       tiles.addTo(map);
     }
     var bounds = [];
+    // Stops first, places last: a place drawn on top of its nearby stop stays the one you can point at.
+    markers.sort(function (a, b) { return (a.kind === "stop" ? 0 : 1) - (b.kind === "stop" ? 0 : 1); });
     markers.forEach(function (m) {
-      var marker = L.circleMarker([m.lat, m.lon], { radius: 8, color: "#8a2d1c", weight: 2, fillOpacity: 0.8 });
-      var link = document.createElement("a");
-      link.href = m.url;
-      link.textContent = m.name;
-      marker.bindPopup(link).bindTooltip(m.name);
+      var isStop = m.kind === "stop";
+      var marker = L.circleMarker([m.lat, m.lon], {
+        radius: isStop ? 6 : 8, color: isStop ? "#1f5f99" : "#8a2d1c", weight: 2, fillOpacity: 0.8
+      });
+      if (m.url) {
+        var link = document.createElement("a");
+        link.href = m.url;
+        link.textContent = m.name;
+        marker.bindPopup(link);
+      }
+      marker.bindTooltip(m.name);
       marker.addTo(map);
       bounds.push([m.lat, m.lon]);
     });
