@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import Settings
 
 
 @pytest.fixture
-def api_schema(db: None, settings: Settings) -> schemathesis.BaseSchema:
+def api_schema(db: None, settings: Settings) -> Iterator[schemathesis.BaseSchema]:
     settings.ALLOWED_HOSTS = ["localhost"]  # schemathesis calls the WSGI app as http://localhost
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # a server error fails with its traceback, not a bare 500
+    # A real WSGI call closes the database connection when the request ends, which would end the test's
+    # transaction on PostgreSQL; Django's own test client unhooks this signal the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.paths import HELSINKI
 from tripwise.core.errors import TripwiseError
-from tripwise.places import osm_import
+from tripwise.places import osm_import, osm_tags
 from tripwise.places.models import Destination, Place
 from tripwise.places.osm_import import places_import_osm
 
@@ -116,7 +116,7 @@ def test_imports_nodes_ways_and_relations_at_their_centres(small_osm: Path) -> N
         assert place.lat == pytest.approx(lat, abs=1e-4)
         assert place.lon == pytest.approx(lon, abs=1e-4)
         assert place.timezone == "Europe/Helsinki"
-        assert place.visit_minutes == osm_import.VISIT_MINUTES[Place.Kind(kind)]
+        assert place.visit_minutes == osm_tags.VISIT_MINUTES[Place.Kind(kind)]
         assert place.assumed_fields == ["visit_minutes"]
         assert place.source.endswith(f"https://www.openstreetmap.org/{ref}")
         assert place.search_text  # indexed for search

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from tripwise.api.schemas import DestinationOut, ErrorOut
+from tripwise.api.schemas import ERRORS, DestinationOut
 from tripwise.places.models import Destination
 from tripwise.places.selectors import destination_get, destinations_list
 
@@ -24,13 +24,11 @@ def destination_out(destination: Destination) -> DestinationOut:
     )
 
 
-@router.get("", response=list[DestinationOut], summary="List destinations")
+@router.get("", response={200: list[DestinationOut], **ERRORS}, summary="List destinations")
 def list_destinations(request: HttpRequest) -> list[DestinationOut]:
     return [destination_out(destination) for destination in destinations_list()]
 
 
-@router.get(
-    "/{name}", response={200: DestinationOut, 404: ErrorOut}, summary="One destination by name or alias"
-)
+@router.get("/{name}", response={200: DestinationOut, **ERRORS}, summary="One destination by name or alias")
 def get_destination(request: HttpRequest, name: str) -> DestinationOut:
     return destination_out(destination_get(name))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from tripwise.api.schemas import ErrorOut, GuideDetailOut, GuideImageOut, GuideOut
+from tripwise.api.schemas import ERRORS, GuideDetailOut, GuideImageOut, GuideOut
 from tripwise.guides.models import Guide
 from tripwise.guides.rendering import render_markdown
 from tripwise.guides.selectors import guide_get, guides_published
@@ -25,13 +25,13 @@ def guide_out(guide: Guide) -> GuideOut:
     )
 
 
-@router.get("", response={200: list[GuideOut], 404: ErrorOut, 422: ErrorOut}, summary="List published guides")
+@router.get("", response={200: list[GuideOut], **ERRORS}, summary="List published guides")
 def list_guides(request: HttpRequest, destination: str | None = None) -> list[GuideOut]:
     where = destination_get(destination) if destination else None
     return [guide_out(guide) for guide in guides_published(destination=where)]
 
 
-@router.get("/{slug}", response={200: GuideDetailOut, 404: ErrorOut}, summary="One published guide")
+@router.get("/{slug}", response={200: GuideDetailOut, **ERRORS}, summary="One published guide")
 def get_guide(request: HttpRequest, slug: str) -> GuideDetailOut:
     guide = guide_get(slug=slug, user=request.user)
     return GuideDetailOut(

@@ -6,9 +6,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from tripwise.api.schemas import (
+    ERRORS,
     AccessOut,
     DepartureOut,
-    ErrorOut,
     OpenNowOut,
     PlaceDetailOut,
     PlaceOut,
@@ -47,7 +47,7 @@ def place_out(place: Place) -> PlaceOut:
     )
 
 
-@router.get("", response={200: list[PlaceOut], 404: ErrorOut, 422: ErrorOut}, summary="List places")
+@router.get("", response={200: list[PlaceOut], **ERRORS}, summary="List places")
 def list_places(request: HttpRequest, filters: Query[PlaceFilters]) -> list[PlaceOut]:
     destination = destination_get(filters.destination) if filters.destination else None
     places = places_list(destination=destination)
@@ -58,7 +58,7 @@ def list_places(request: HttpRequest, filters: Query[PlaceFilters]) -> list[Plac
 
 @router.get(
     "/{place_id}",
-    response={200: PlaceDetailOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PlaceDetailOut, **ERRORS},
     summary="One place with its facts",
 )
 def get_place(request: HttpRequest, place_id: str, currency: str | None = None) -> PlaceDetailOut:

@@ -108,3 +108,8 @@ class GuideDetailOut(GuideOut):
     body_markdown: str
     body_html: str
     images: list[GuideImageOut]
+
+
+# Every endpoint may answer with these (400: characters no field can hold; 404: unknown id or name;
+# 422: a parameter out of its allowed values), always in the ErrorOut format.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -18,7 +18,7 @@ import itertools
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,16 @@ from django.db import transaction
 from tripwise.core.errors import TripwiseError
 from tripwise.core.text import fold
 from tripwise.places.models import Destination, Place
+from tripwise.places.osm_tags import (
+    CANDIDATE_KEYS,
+    NAME_MAX,
+    VISIT_MINUTES,
+    address_of,
+    aliases_of,
+    classify,
+    interest_words,
+    is_candidate,
+)
 from tripwise.places.services import (
     destination_get_or_create,
     opening_hours_clean,
@@ -44,107 +54,7 @@ PROGRESS_EVERY = 10_000
 DUPLICATE_METRES = 100.0
 SUFFIXES = (".pbf", ".osm", ".bz2", ".gz", ".o5m", ".opl")
 
-NAME_MAX = Place._meta.get_field("name").max_length or 200
-ADDRESS_MAX = Place._meta.get_field("address").max_length or 300
 HOURS_MAX = Place._meta.get_field("opening_hours").max_length or 500
-
-K = Place.Kind
-
-# Values are what a traveller goes to see or where they eat; everything else under these keys (hotels,
-# information boards, benches, parking, shops of every day) is skipped and counted.
-TOURISM = {
-    "museum": K.MUSEUM,
-    "gallery": K.MUSEUM,
-    "attraction": K.ATTRACTION,
-    "viewpoint": K.VIEWPOINT,
-    "artwork": K.LANDMARK,
-    "zoo": K.ATTRACTION,
-    "theme_park": K.ATTRACTION,
-    "aquarium": K.ATTRACTION,
-}
-HISTORIC = {
-    "monument": K.MONUMENT,
-    "memorial": K.MEMORIAL,
-    "castle": K.LANDMARK,
-    "palace": K.LANDMARK,
-    "manor": K.LANDMARK,
-    "fort": K.LANDMARK,
-    "ruins": K.LANDMARK,
-    "archaeological_site": K.LANDMARK,
-    "city_gate": K.LANDMARK,
-    "citywalls": K.LANDMARK,
-    "tower": K.LANDMARK,
-    "building": K.LANDMARK,
-    "ship": K.ATTRACTION,
-    "church": K.CHURCH,
-    "monastery": K.CHURCH,
-    "mosque": K.MOSQUE,
-}
-# A memorial plaque or a Stolperstein is a memorial in OSM but not a visit of its own.
-MEMORIAL_TOO_SMALL = {"plaque", "stolperstein", "blue_plaque"}
-AMENITY = {
-    "restaurant": K.RESTAURANT,
-    "cafe": K.CAFE,
-    "pub": K.RESTAURANT,
-    "bar": K.OTHER,
-    "theatre": K.THEATRE,
-    "arts_centre": K.THEATRE,
-    "cinema": K.THEATRE,
-    "marketplace": K.MARKET,
-    "place_of_worship": K.LANDMARK,  # refined by religion below
-}
-LEISURE = {"park": K.PARK, "garden": K.PARK, "nature_reserve": K.PARK}
-SHOP = {"mall": K.SHOPPING, "department_store": K.SHOPPING}
-BUILDING = {
-    "cathedral": K.CHURCH,
-    "church": K.CHURCH,
-    "chapel": K.CHURCH,
-    "basilica": K.CHURCH,
-    "mosque": K.MOSQUE,
-    "synagogue": K.LANDMARK,
-    "temple": K.LANDMARK,
-    "shrine": K.LANDMARK,
-    "castle": K.LANDMARK,
-    "palace": K.LANDMARK,
-}
-CANDIDATE_KEYS = ("tourism", "historic", "amenity", "leisure", "shop")
-
-VISIT_MINUTES: dict[str, int] = {
-    K.MUSEUM: 90,
-    K.MEMORIAL: 20,
-    K.MONUMENT: 15,
-    K.MOSQUE: 30,
-    K.CHURCH: 30,
-    K.PARK: 45,
-    K.VIEWPOINT: 30,
-    K.MARKET: 45,
-    K.SHOPPING: 60,
-    K.RESTAURANT: 60,
-    K.CAFE: 30,
-    K.THEATRE: 150,
-    K.LANDMARK: 30,
-    K.ATTRACTION: 60,
-    K.OTHER: 45,
-}
-# Interest words a traveller types ("history", "food") beside the raw OSM values.
-KIND_WORDS: dict[str, list[str]] = {
-    K.MUSEUM: ["culture"],
-    K.MEMORIAL: ["history"],
-    K.MONUMENT: ["history"],
-    K.MOSQUE: ["religion", "architecture"],
-    K.CHURCH: ["religion", "architecture"],
-    K.PARK: ["nature"],
-    K.VIEWPOINT: ["views"],
-    K.MARKET: ["shopping", "food"],
-    K.SHOPPING: ["shopping"],
-    K.RESTAURANT: ["food"],
-    K.CAFE: ["food", "coffee"],
-    K.THEATRE: ["culture", "performances"],
-    K.LANDMARK: ["sights"],
-    K.ATTRACTION: ["sights"],
-    K.OTHER: [],
-}
-ALIAS_KEYS = ("alt_name", "old_name", "official_name", "short_name", "int_name", "loc_name")
 
 # Skip reasons, as the report prints them.
 NOT_VISITOR = "not a place travellers visit"
@@ -244,92 +154,6 @@ class _Found:
     def rank(self) -> tuple[bool, int]:
         # Of two copies of one place, keep the one with hours, then the outline over the point.
         return bool(self.opening_hours), {"relation": 2, "way": 1}.get(self.osm_ref.split("/")[0], 0)
-
-
-def classify(tags: Mapping[str, str]) -> str | None:
-    """The Place.Kind value of an object by its tags, or None when it is not somewhere a traveller visits."""
-    kind = _kind(tags)
-    return None if kind is None else str(kind)
-
-
-def _kind(tags: Mapping[str, str]) -> Place.Kind | None:
-    tourism, historic, amenity = tags.get("tourism"), tags.get("historic"), tags.get("amenity")
-    building = tags.get("building")
-    if tourism in ("museum", "gallery"):
-        return K.MUSEUM
-    if amenity == "place_of_worship" or (building in BUILDING and BUILDING[building] in (K.CHURCH, K.MOSQUE)):
-        religion = tags.get("religion")
-        if religion == "muslim" or building == "mosque":
-            return K.MOSQUE
-        if religion == "christian" or building in ("cathedral", "church", "chapel", "basilica"):
-            return K.CHURCH
-        return K.LANDMARK
-    if historic in HISTORIC:
-        if historic == "memorial" and tags.get("memorial") in MEMORIAL_TOO_SMALL:
-            return None
-        return HISTORIC[historic]
-    if tourism in TOURISM:
-        return TOURISM[tourism]
-    if amenity in AMENITY:
-        return AMENITY[amenity]
-    leisure, shop = tags.get("leisure"), tags.get("shop")
-    if leisure in LEISURE:
-        return LEISURE[leisure]
-    if shop in SHOP:
-        return SHOP[shop]
-    if building in BUILDING:
-        return BUILDING[building]
-    return None
-
-
-def _is_candidate(tags: Mapping[str, str] | osmium.osm.TagList) -> bool:
-    return any(key in tags for key in CANDIDATE_KEYS) or tags.get("building") in BUILDING
-
-
-def _interest_words(kind: str, tags: Mapping[str, str]) -> list[str]:
-    words: list[str] = []
-    for key in ("tourism", "historic", "amenity", "leisure", "shop"):
-        value = tags.get(key)
-        if value and value not in ("yes", "attraction", "place_of_worship"):
-            words.append(value)
-    if tags.get("historic"):
-        words.append("history")
-    for part in (tags.get("cuisine") or "").split(";"):
-        words.append(part)
-    if tags.get("religion"):
-        words.append(tags["religion"])
-    words.extend(KIND_WORDS.get(kind, []))
-    clean = (word.strip().replace("_", " ").lower() for word in words)
-    return list(dict.fromkeys(word for word in clean if word))
-
-
-def _aliases(name: str, tags: Mapping[str, str]) -> list[str]:
-    values: list[str] = []
-    for key, value in tags.items():
-        # name:en, name:ru, name:zh-Hant ... but not name:etymology:wikidata or name:signed=no.
-        if key.startswith("name:"):
-            lang = key[5:]
-            if (
-                lang.replace("-", "").isalpha()
-                and lang.split("-")[0].islower()
-                and len(lang.split("-")[0]) <= 3
-            ):
-                values.append(value)
-    for key in ALIAS_KEYS:
-        values.extend((tags.get(key) or "").split(";"))
-    seen = {name.strip()}
-    result = []
-    for value in (v.strip() for v in values):
-        if value and value not in seen:
-            seen.add(value)
-            result.append(value[:NAME_MAX])
-    return result
-
-
-def _address(tags: Mapping[str, str]) -> str:
-    street = " ".join(part for part in (tags.get("addr:street"), tags.get("addr:housenumber")) if part)
-    city = tags.get("addr:city") or ""
-    return ", ".join(part for part in (street, city) if part)[:ADDRESS_MAX]
 
 
 def ring_centre(points: list[tuple[float, float]]) -> tuple[float, float, float]:
@@ -437,7 +261,7 @@ class _Reader:
 
     def _select(self, tags: osmium.osm.TagList) -> tuple[dict[str, str], str, str] | None:
         """(tags, kind, name) of a visitor place; None (after counting why) otherwise."""
-        if not _is_candidate(tags):
+        if not is_candidate(tags):
             return None
         plain = {tag.k: tag.v for tag in tags}
         kind = classify(plain)
@@ -481,7 +305,7 @@ class _Reader:
 
     def _area(self, area: osmium.osm.Area) -> None:
         tags = area.tags
-        if "name" not in tags or not _is_candidate(tags) or classify({t.k: t.v for t in tags}) is None:
+        if "name" not in tags or not is_candidate(tags) or classify({t.k: t.v for t in tags}) is None:
             return
         centre = _area_centre(area)
         if centre is not None:
@@ -520,9 +344,9 @@ class _Reader:
             lon=lon,
             opening_hours=hours or "",
             hours_rejected=hours is None,
-            tags=_interest_words(kind, tags),
-            aliases=_aliases(name, tags),
-            address=_address(tags),
+            tags=interest_words(kind, tags),
+            aliases=aliases_of(name, tags),
+            address=address_of(tags),
         )
 
     def _drop_duplicates(self) -> None:

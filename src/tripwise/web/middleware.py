@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+NUL_MESSAGE = "The address contains a NUL character (%00), which no field can hold. Remove it and try again."
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse NUL characters in the path or query string before any view sees them.
+
+    PostgreSQL cannot store or even compare text containing NUL, so without this a stray %00 becomes a
+    server error deep in a query on PostgreSQL while SQLite quietly accepts it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or any("\x00" in value for value in request.GET.values()):
+            if request.path.startswith("/api/"):
+                error = {"error": {"code": "bad_characters", "message": NUL_MESSAGE}}
+                return JsonResponse(error, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
