@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
-from timezonefinder import TimezoneFinder
 from unidecode import unidecode
 
 from tripwise.core.errors import TripwiseError
@@ -32,6 +31,10 @@ def timezone_validate(name: str) -> str:
 
 def timezone_at(*, lat: float, lon: float) -> str:
     """The IANA zone at a point, from timezonefinder's offline polygons (no network)."""
+    # Imported here: timezonefinder loads its polygons and (with numba present) compiles on import, about a
+    # second that every page and command would otherwise pay for a function only new destinations need.
+    from timezonefinder import TimezoneFinder
+
     found = TimezoneFinder().timezone_at(lat=lat, lng=lon)
     if found is None:
         raise TripwiseError(
