@@ -48,3 +48,7 @@ lint: install
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
+
+# The TOPTW benchmark: every instance for M = 1..4, the engine and OR-Tools side by side (about 12 minutes).
+bench: install
+	$(BIN)/python -m tripwise.bench.table --out docs/benchmarks/toptw-latest.md

@@ -5,6 +5,7 @@ The cast: alice is an editor (staff), bob is a signed-in traveller, and anonymou
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 
 import pytest
@@ -19,6 +20,10 @@ from tests.paths import DEMO
 def pytest_configure(config: pytest.Config) -> None:
     # Uploaded and demo images go to a throw-away folder, not the checkout's var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="tripwise-test-media-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tripwise.bench.cli import add_bench_parser
 from tripwise.core.errors import TripwiseError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -114,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     load = demo_cmds.add_parser("load", help="load (or refresh) the demo destination from data/demo")
     load.add_argument("--path", default=str(Path(__file__).resolve().parents[2] / "data" / "demo"))
     load.set_defaults(handler=cmd_demo_load)
+
+    add_bench_parser(sub)
     return parser
 
 
@@ -122,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        _setup_django()
+        if getattr(args, "needs_django", True):  # the benchmark and other core-only commands skip it
+            _setup_django()
     except ImproperlyConfigured as error:
         print(f"tripwise: the configuration is not valid: {error}", file=sys.stderr)
         return 2

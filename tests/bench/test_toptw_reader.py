@@ -35,7 +35,8 @@ def test_c101_counts_windows_and_tmax() -> None:
 
 def test_c101_truncated_distances() -> None:
     matrix = times(read_instance(C101, routes=1).problem.travel)
-    assert len(matrix) == 101 and all(len(row) == 101 for row in matrix)
+    assert len(matrix) == 101
+    assert all(len(row) == 101 for row in matrix)
     # depot (40, 50) to 1 (45, 68): sqrt(349) = 18.681 -> 18.6; to 2 (45, 70): sqrt(425) = 20.615 -> 20.6
     assert matrix[0][1] == 186
     assert matrix[0][2] == 206
@@ -49,7 +50,8 @@ def test_pr01_counts_tmax_and_two_decimals() -> None:
     assert (instance.name, instance.decimals, instance.scale, instance.vertex_count) == ("pr01", 2, 100, 48)
     problem = instance.problem
     assert len(problem.stops) == 48
-    assert len(problem.tours) == 3 and problem.tours[0].latest == 100000  # Tmax 1000
+    assert len(problem.tours) == 3
+    assert problem.tours[0].latest == 100000  # Tmax 1000
     first = problem.stops[0]  # "1 -29.730 64.136 2 12 4 1 15 354 509" (CRLF)
     assert (first.score, first.duration) == (12, 200)
     assert first.windows[0] == (Window(35400, 50900),)
@@ -106,13 +108,13 @@ def test_vertex_numbers() -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="nope.txt"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.txt"):
         read_instance(tmp_path / "nope.txt", routes=1)
 
 
 def test_value_not_whole_at_scale(tmp_path: Path) -> None:
     path = write(tmp_path, "c999.txt", SMALL.replace("5.00 4.00 1 0 10 20", "5.05 4.00 1 0 10 20"))
-    with pytest.raises(ValueError, match=r"c999.txt: vertex 3: duration 5.05"):
+    with pytest.raises(ValueError, match=r"c999\.txt: vertex 3: duration 5.05"):
         read_instance(path, routes=1)  # Solomon scale: tenths
 
 
@@ -128,5 +130,5 @@ def test_value_not_whole_at_scale(tmp_path: Path) -> None:
     ],
 )
 def test_malformed(tmp_path: Path, text: str) -> None:
-    with pytest.raises(ValueError, match="bad.txt"):
+    with pytest.raises(ValueError, match=r"bad\.txt"):
         read_instance(write(tmp_path, "bad.txt", text), routes=1)

@@ -117,7 +117,9 @@ def _parse(path: Path, tokens: list[str]) -> list[_Vertex]:
     try:
         count = int(tokens[2])
     except ValueError:
-        raise ValueError(f"{path}: the header's third value N should be a whole number, not {tokens[2]!r}") from None
+        raise ValueError(
+            f"{path}: the header's third value N should be a whole number, not {tokens[2]!r}"
+        ) from None
     if count < 1:
         raise ValueError(f"{path}: the header says N = {count} vertices; at least 1 is needed")
     # The `D Q` line has 2 values, or 1 where D is missing: the right one is the one after which
