@@ -48,7 +48,6 @@ _CHUNK_SECONDS = 0.02  # how long one compiled chunk may run before the clock is
 _RESERVE_SECONDS = 0.05  # kept back from the time limit for building the answer
 _PATIENCE = 30_000  # iterations without a new best after which a time-limited search stops early
 _PATIENCE_PER_STOP = 500  # ... or this many per stop, if more
-_TUNING: dict[str, float] = {}  # overrides of the search's params by name, for tuning experiments
 
 
 def solve(
@@ -66,10 +65,10 @@ def solve(
     A time-limited search stops early once it has gone long without a new best. With `max_iterations`
     the answer depends only on the problem and the seed (and the time limit is not read). The reasons
     for left-out stops are worked out after the search, outside `time_limit`, and can take seconds on a
-    large problem: `explain=False` skips them but for missing mandatory stops (a benchmark needs none). `exact=False` runs the heuristic even on a tiny problem
-    (tests measure it against the optimum). `workers` > 1 runs that many independent searches in
-    threads and keeps the best (the benchmark machine has two cores). Raises TypeError for a travel model other than MatrixTravel
-    or TimetableTravel.
+    large problem: `explain=False` skips them but for missing mandatory stops (a benchmark needs none).
+    `exact=False` runs the heuristic even on a tiny problem (tests measure it against the optimum).
+    `workers` > 1 runs that many independent searches in threads and keeps the best. Raises TypeError for
+    a travel model other than MatrixTravel or TimetableTravel.
     """
     started = time.perf_counter()
     arrays = build_arrays(problem)
@@ -143,11 +142,6 @@ class _Search:
         params[_search.POLISH_SPAN] = 10
         params[_search.MIX] = 0.5
         params[_search.STRING_TOURS] = 0.3
-        for key, value in _TUNING.items():
-            if key == "TF":
-                params[_search.TEMPERATURE] = value * mean
-            else:
-                params[getattr(_search, key)] = value
         self.params = params
         # A search this long without a new best has settled: a small trip need not take the whole limit.
         self.patience = max(_PATIENCE, _PATIENCE_PER_STOP * arrays.n)
