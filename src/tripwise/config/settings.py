@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tripwise.web.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "tripwise.config.urls"

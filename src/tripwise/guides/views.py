@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tripwise.core.errors import NotFound
 from tripwise.guides.rendering import render_markdown, section_titles
 from tripwise.guides.selectors import guide_get
 from tripwise.places.facts import place_facts
@@ -13,10 +12,7 @@ from tripwise.web.visitor import visitor_currency
 
 
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        guide = guide_get(slug=slug, user=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    guide = guide_get(slug=slug, user=request.user)
     facts = None
     if guide.place is not None:
         facts = place_facts(place=guide.place, now=timezone.now(), visitor_currency=visitor_currency(request))

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from tripwise.core.errors import TripwiseError
 from tripwise.places.models import Destination, Place
 from tripwise.places.services import opening_hours_clean, timezone_validate
+
+
+def _cleaned_by(clean: Callable[[str], str], value: str) -> str:
+    """Run a service's validation and show its message on the field (one message, wherever it is checked)."""
+    try:
+        return clean(value)
+    except TripwiseError as exc:
+        raise ValidationError(exc.message) from exc
 
 
 class PlaceForm(forms.ModelForm[Place]):
@@ -17,16 +27,10 @@ class PlaceForm(forms.ModelForm[Place]):
         ]  # fmt: skip
 
     def clean_opening_hours(self) -> str:
-        try:
-            return opening_hours_clean(self.cleaned_data.get("opening_hours"))
-        except TripwiseError as exc:
-            raise ValidationError(exc.message) from exc
+        return _cleaned_by(opening_hours_clean, self.cleaned_data.get("opening_hours") or "")
 
     def clean_timezone(self) -> str:
-        try:
-            return timezone_validate(self.cleaned_data["timezone"])
-        except TripwiseError as exc:
-            raise ValidationError(exc.message) from exc
+        return _cleaned_by(timezone_validate, self.cleaned_data["timezone"])
 
 
 class DestinationForm(forms.ModelForm[Destination]):
@@ -35,7 +39,4 @@ class DestinationForm(forms.ModelForm[Destination]):
         fields = ["slug", "name", "country", "timezone", "currency", "lat", "lon", "aliases", "summary"]
 
     def clean_timezone(self) -> str:
-        try:
-            return timezone_validate(self.cleaned_data["timezone"])
-        except TripwiseError as exc:
-            raise ValidationError(exc.message) from exc
+        return _cleaned_by(timezone_validate, self.cleaned_data["timezone"])

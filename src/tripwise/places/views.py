@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tripwise.core.errors import NotFound
 from tripwise.guides.selectors import guides_about_place, guides_published
 from tripwise.places.facts import place_facts
 from tripwise.places.selectors import destination_get, map_markers, place_get, places_list
@@ -12,10 +11,7 @@ from tripwise.web.visitor import visitor_currency
 
 
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        place = place_get(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    place = place_get(slug)
     facts = place_facts(place=place, now=timezone.now(), visitor_currency=visitor_currency(request))
     return render(
         request,
@@ -31,19 +27,13 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def place_facts_panel(request: HttpRequest, slug: str) -> HttpResponse:
     """The facts panel alone: the page refreshes it every minute so "open now" and departures stay true."""
-    try:
-        place = place_get(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    place = place_get(slug)
     facts = place_facts(place=place, now=timezone.now(), visitor_currency=visitor_currency(request))
     return render(request, "places/_facts_panel.html", {"facts": facts})
 
 
 def destination_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        destination = destination_get(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    destination = destination_get(slug)
     places = list(places_list(destination=destination))
     return render(
         request,

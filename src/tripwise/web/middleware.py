@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.views.defaults import page_not_found
+
+from tripwise.core.errors import NotFound
 
 NUL_MESSAGE = "The address contains a NUL character (%00), which no field can hold. Remove it and try again."
 
@@ -25,3 +28,21 @@ class RejectNulCharactersMiddleware:
                 return JsonResponse(error, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NotFoundMiddleware:
+    """Selectors raise the core's NotFound (the core knows no Django); pages answer it with the 404 page.
+
+    The API has its own handler (tripwise.api.router), which returns the JSON error format instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            return page_not_found(request, Http404(exception.message))
+        return None
