@@ -12,6 +12,7 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tripwise.bench.cli import add_bench_parser
 from tripwise.core.errors import TripwiseError
@@ -73,6 +74,59 @@ def cmd_places_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    from tripwise.core.trips.request import parse_request
+    from tripwise.trips.services import plan_create, plan_document
+
+    try:
+        text = sys.stdin.read() if args.request == "-" else Path(args.request).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as error:
+        raise TripwiseError("bad_request_file", f"Cannot read {args.request}: {error.strerror}.") from None
+    except json.JSONDecodeError as error:
+        raise TripwiseError(
+            "bad_request_file",
+            f"{args.request} is not JSON ({error.msg} at line {error.lineno}): see docs/plans.md.",
+        ) from None
+    if args.save:
+        plan = plan_create(request=data)
+        document = {**plan.result, "revision": plan.revision}
+    else:
+        _destination, document = plan_document(trip=parse_request(data))
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(plan_as_text(document))
+    return 0 if document["check"]["ok"] else 1
+
+
+def plan_as_text(document: dict[str, Any]) -> str:
+    lines = []
+    for day in document["days"]:
+        lines.append(f"{day['weekday']} {day['date']}")
+        for item in day["items"]:
+            if item["type"] == "visit":
+                meal = f" ({item['meal']})" if item.get("meal") else ""
+                lines.append(f"  {item['start'][11:16]}-{item['end'][11:16]}  {item['name']}{meal}")
+            else:
+                rides = "; ".join(
+                    f"{ride['route']} {ride['from_stop_name']} {ride['depart'][11:16]} -> "
+                    f"{ride['to_stop_name']} {ride['arrive'][11:16]}"
+                    for ride in item.get("rides", [])
+                )
+                lines.append(
+                    f"  {item['depart'][11:16]}-{item['arrive'][11:16]}    {item['mode']} {rides}".rstrip()
+                )
+    for entry in document["unscheduled"]:
+        lines.append(f"Not planned: {entry['name']}: {entry['reason']}")
+    verdict = (
+        "checked: keeps every rule" if document["check"]["ok"] else "; ".join(document["check"]["problems"])
+    )
+    lines.append(f"Plan {verdict}.")
+    return "\n".join(lines)
+
+
 def cmd_demo_load(args: argparse.Namespace) -> int:
     from tripwise.demo import demo_load
 
@@ -110,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--destination", help="only this destination (name, slug or alias)")
     export.set_defaults(handler=cmd_places_export)
 
+    plan = sub.add_parser("plan", help="plan a trip from a trip request (JSON, docs/plans.md)")
+    plan.add_argument("--request", required=True, help="the trip request file, or - for stdin")
+    plan.add_argument("--json", action="store_true", help="print the plan document as JSON")
+    plan.add_argument("--save", action="store_true", help="also store the plan (its id reads it back)")
+    plan.set_defaults(handler=cmd_plan)
+
     demo = sub.add_parser("demo", help="the demo destination")
     demo_cmds = demo.add_subparsers(dest="action", required=True)
     load = demo_cmds.add_parser("load", help="load (or refresh) the demo destination from data/demo")
@@ -123,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
 
     try:
         if getattr(args, "needs_django", True):  # the benchmark and other core-only commands skip it
@@ -135,6 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except TripwiseError as error:
         print(f"tripwise: {error.message}", file=sys.stderr)
+        return 2
+    except DatabaseError as error:
+        print(
+            f"tripwise: the database cannot be used ({error}). If it is new, set it up with"
+            " `tripwise manage migrate` (or `make demo`); check DATABASE_URL otherwise.",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:  # `tripwise places export --json | head`: the reader left; not an error
         sys.stderr.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -12,6 +13,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import Settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 
 @pytest.fixture
@@ -32,7 +34,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_request_produces_a_server_error(case: schemathesis.Case) -> None:
+def test_no_request_produces_a_server_error(case: schemathesis.Case[Any]) -> None:
     response = case.call()
     assert response.status_code < 500, response.text[:500]
-    case.validate_response(response)
+    # Rules no schema can state (a day ending before it starts, a place that does not exist, a NUL in an
+    # address) refuse schema-valid data with a 400 and a message; everything else is still checked.
+    case.validate_response(response, excluded_checks=[positive_data_acceptance])

@@ -31,7 +31,7 @@ def bench(argv: list[str]) -> int:
 
 
 def assert_valid_answer(line: str, *, instance: str, routes: int, customers: int) -> dict[str, object]:
-    answer = json.loads(line)
+    answer: dict[str, object] = json.loads(line)
     assert list(answer)[:5] == FIXED_KEYS
     assert answer["instance"] == instance
     assert answer["routes"] == routes
@@ -95,7 +95,7 @@ def test_cli_refuses_a_missing_file(tmp_path: object) -> None:
 def test_tripwise_command_runs_bench_without_django() -> None:
     from tripwise.cli import build_parser
 
-    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    commands: dict[str, object] = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr, assignment]
     if "bench" not in commands:
         pytest.skip("`bench` is not wired into tripwise.cli yet")
     # Settings that cannot load: were django.setup() called, the command would fail.

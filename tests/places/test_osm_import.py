@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import opening_hours
 import pytest
 
 from tests.paths import HELSINKI
@@ -118,7 +120,7 @@ def test_imports_nodes_ways_and_relations_at_their_centres(small_osm: Path) -> N
         assert place.timezone == "Europe/Helsinki"
         assert place.visit_minutes == osm_tags.VISIT_MINUTES[Place.Kind(kind)]
         assert place.assumed_fields == ["visit_minutes"]
-        assert place.source.endswith(f"https://www.openstreetmap.org/{ref}")
+        assert f"https://www.openstreetmap.org/{ref}" in place.source
         assert place.search_text  # indexed for search
     assert places["relation/20"].lon == pytest.approx(CASTLE_LON, abs=1e-6)
 
@@ -140,10 +142,18 @@ def test_names_tags_and_hours(small_osm: Path) -> None:
     assert "culture" in museum.tags
 
     restaurant = Place.objects.get(osm_ref="node/2")
-    assert restaurant.opening_hours == ""  # not understood: dropped, the place kept
+    assert restaurant.opening_hours == ""  # not understood: kept blank (unknown), the place imported
+    assert "'sometimes, ask the owner' could not be read" in restaurant.source  # the tag is kept
+    assert restaurant.source.startswith("OpenStreetMap (© OpenStreetMap contributors, ODbL)")
     assert {"restaurant", "finnish", "seafood", "food"} <= set(restaurant.tags)
     assert report.bad_opening_hours == 1
-    assert "opening_hours not understood: 1 place; kept the place without hours." in report.as_text()
+    [(ref, name, tag, reason)] = report.hours_unread
+    assert (ref, name, tag) == ("node/2", "Ravintola Testi", "sometimes, ask the owner")
+    assert reason.startswith("at character ")
+    text = report.as_text()
+    assert "1 place has opening_hours that could not be read; kept as unknown:" in text
+    assert f"  Ravintola Testi (node/2): 'sometimes, ask the owner' ({reason})" in text
+    assert "not be read" not in museum.source
 
     hall = Place.objects.get(osm_ref="way/10")
     assert hall.aliases == ["Old Market Hall", "Kauppahalli"]
@@ -297,3 +307,122 @@ def test_real_helsinki_extract() -> None:
         assert 60.15 < lat < 60.19
         assert 24.92 < lon < 24.97
     print(report.as_text())  # shown with -s: the figures the report quotes
+
+
+# Hours the library cannot read, or reads only in part, and the interest words travellers type.
+WORDS_OSM = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="tripwise-test">
+  <node id="1" version="1" lat="60.1700" lon="24.9400">
+    <tag k="tourism" v="museum"/><tag k="museum" v="art"/><tag k="name" v="Taidemuseo"/>
+    <tag k="opening_hours" v="Mo-Fr 08:00"/>
+  </node>
+  <node id="2" version="1" lat="60.1701" lon="24.9401">
+    <tag k="amenity" v="cafe"/><tag k="name" v="Kahvila"/>
+    <tag k="opening_hours" v="Mo-Fr 09:00-12:00 / 14:00-17:00"/>
+  </node>
+  <node id="3" version="1" lat="60.1702" lon="24.9402">
+    <tag k="amenity" v="bar"/><tag k="name" v="Baari"/>
+    <tag k="opening_hours" v="Mo-Su 18:00+"/>
+  </node>
+  <node id="4" version="1" lat="60.1703" lon="24.9403">
+    <tag k="tourism" v="museum"/><tag k="museum" v="children"/><tag k="name" v="Lastenmuseo"/>
+    <tag k="opening_hours" v="Tu-Su 10:00-17:00 boom"/>
+  </node>
+  <node id="5" version="1" lat="60.1704" lon="24.9404">
+    <tag k="leisure" v="park"/><tag k="name" v="Puisto"/><tag k="opening_hours" v="sunrise-sunset"/>
+  </node>
+  <node id="6" version="1" lat="60.1705" lon="24.9405">
+    <tag k="amenity" v="place_of_worship"/><tag k="religion" v="christian"/><tag k="name" v="Kirkko"/>
+    <tag k="heritage" v="2"/>
+  </node>
+  <node id="7" version="1" lat="60.1706" lon="24.9406">
+    <tag k="tourism" v="viewpoint"/><tag k="name" v="Näköala"/>
+  </node>
+  <node id="8" version="1" lat="60.1707" lon="24.9407">
+    <tag k="shop" v="mall"/><tag k="name" v="Kauppakeskus"/>
+  </node>
+  <node id="9" version="1" lat="60.1708" lon="24.9408">
+    <tag k="tourism" v="zoo"/><tag k="name" v="Eläintarha"/>
+  </node>
+  <node id="10" version="1" lat="60.1709" lon="24.9409">
+    <tag k="historic" v="castle"/><tag k="name" v="Linna"/>
+  </node>
+  <node id="11" version="1" lat="60.1710" lon="24.9410">
+    <tag k="amenity" v="marketplace"/><tag k="name" v="Tori"/>
+  </node>
+  <node id="12" version="1" lat="60.1711" lon="24.9411">
+    <tag k="leisure" v="playground"/><tag k="name" v="Leikkipuisto"/>
+  </node>
+  <node id="13" version="1" lat="60.1712" lon="24.9412"><tag k="leisure" v="playground"/></node>
+  <node id="14" version="1" lat="60.1713" lon="24.9413">
+    <tag k="shop" v="art"/><tag k="name" v="Taidekauppa"/>
+  </node>
+</osm>
+"""
+
+
+@pytest.fixture
+def words_osm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # "boom" stands for a value on which the library fails in some other way than a syntax error (a Rust
+    # panic reaches Python as pyo3's PanicException, a BaseException).
+    real = opening_hours.OpeningHours
+
+    class Panic(BaseException):
+        pass
+
+    def flaky(value: str, **kwargs: Any) -> Any:
+        if "boom" in value:
+            raise Panic("called `Option::unwrap()` on a `None` value")
+        return real(value, **kwargs)
+
+    monkeypatch.setattr(opening_hours, "OpeningHours", flaky)
+    path = tmp_path / "words.osm"
+    path.write_text(WORDS_OSM, encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_unreadable_hours_never_stop_the_import(words_osm: Path) -> None:
+    report = _import(words_osm)
+
+    assert report.created_total == 13  # every named place, whatever its hours
+    unread = {ref: (tag, reason) for ref, _name, tag, reason in report.hours_unread}
+    assert set(unread) == {"node/1", "node/2", "node/4"}
+    assert unread["node/1"] == ("Mo-Fr 08:00", "at character 12: expected timespan_plus")
+    assert unread["node/4"][1].startswith("Panic: called `Option::unwrap()`")
+    for ref in unread:
+        place = Place.objects.get(osm_ref=ref)
+        assert place.opening_hours == ""
+        assert repr(unread[ref][0]) in place.source
+    text = report.as_text()
+    assert "3 places have opening_hours that could not be read; kept as unknown:" in text
+    assert "  Taidemuseo (node/1): 'Mo-Fr 08:00' (at character 12: expected timespan_plus)" in text
+
+    # Read, but with days the planner must treat as unknown: an open end and sun times.
+    partly = {ref: warning for ref, _name, warning in report.hours_partly_unknown}
+    assert set(partly) == {"node/3", "node/5"}
+    assert "give no closing time" in partly["node/3"]
+    assert "sunrise, sunset" in partly["node/5"]
+    assert Place.objects.get(osm_ref="node/3").opening_hours == "Mo-Su 18:00+"
+    assert "2 places have opening_hours that leave some days unknown (planned as unknown):" in text
+
+
+@pytest.mark.django_db
+def test_interest_words_cover_what_travellers_ask_for(words_osm: Path) -> None:
+    _import(words_osm)
+
+    def words(ref: str) -> set[str]:
+        return set(Place.objects.get(osm_ref=ref).tags)
+
+    assert {"art", "museum", "culture"} <= words("node/1")
+    assert {"food", "coffee"} <= words("node/2")
+    assert {"kids", "family", "museum"} <= words("node/4")
+    assert {"nature", "park", "parks"} <= words("node/5")
+    assert {"religion", "architecture", "christian", "history"} <= words("node/6")
+    assert {"viewpoint", "views"} <= words("node/7")
+    assert {"shopping", "mall"} <= words("node/8")
+    assert {"zoo", "kids", "family", "nature"} <= words("node/9")
+    assert {"history", "castle", "architecture"} <= words("node/10")
+    assert {"food", "shopping", "marketplace"} <= words("node/11")
+    assert {"kids", "family", "playground"} <= words("node/12")
+    assert {"art", "shopping"} <= words("node/14")

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
-from tripwise.api import destinations, guides, places
+from tripwise.api import destinations, guides, places, plans
 from tripwise.core.errors import TripwiseError
 
 api = NinjaAPI(
@@ -35,6 +35,19 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Errors raised by the framework itself, in the same format as ours."""
+    code, message = f"http_{exc.status_code}", exc.message
+    if message.startswith("Cannot parse request body"):
+        code = "bad_json"
+        message = (
+            "The request body is not valid JSON: send one JSON object with Content-Type: application/json."
+        )
+    return api.create_response(request, {"error": {"code": code, "message": message}}, status=exc.status_code)
+
+
 api.add_router("/destinations", destinations.router, tags=["destinations"])
 api.add_router("/guides", guides.router, tags=["guides"])
 api.add_router("/places", places.router, tags=["places"])
+api.add_router("/plans", plans.router, tags=["plans"])

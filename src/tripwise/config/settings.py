@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tripwise.places",
     "tripwise.guides",
     "tripwise.transit",
+    "tripwise.trips",
     "tripwise.web",
 ]
 
@@ -133,6 +134,9 @@ if DEFAULT_VISITOR_CURRENCY not in CURRENCY_RATES:
     raise ImproperlyConfigured(
         f"TRIPWISE_DEFAULT_CURRENCY={DEFAULT_VISITOR_CURRENCY} has no rate in TRIPWISE_CURRENCY_RATES."
     )
+
+# Planning: wall-clock seconds the solver may search for one plan (it stops sooner when it stops improving).
+PLAN_TIME_LIMIT = float(env_str("TRIPWISE_PLAN_TIME_LIMIT", "0.4"))
 
 SESSION_COOKIE_SECURE = env_bool("TRIPWISE_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", api.urls),
     path("", include("tripwise.guides.urls")),
     path("", include("tripwise.places.urls")),
+    path("", include("tripwise.trips.urls")),
     path("", include("tripwise.web.urls")),
 ]
 if settings.SERVE_MEDIA:

@@ -20,12 +20,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import osmium
 from django.db import transaction
 
 from tripwise.core.errors import TripwiseError
+from tripwise.core.hours import hours_on
 from tripwise.core.text import fold
 from tripwise.places.models import Destination, Place
 from tripwise.places.osm_tags import (
@@ -55,6 +58,9 @@ DUPLICATE_METRES = 100.0
 SUFFIXES = (".pbf", ".osm", ".bz2", ".gz", ".o5m", ".opl")
 
 HOURS_MAX = Place._meta.get_field("opening_hours").max_length or 500
+SOURCE_MAX = Place._meta.get_field("source").max_length or 500
+# The report lists this many unreadable opening_hours tags by name; the rest are counted.
+LISTED_MAX = 25
 
 # Skip reasons, as the report prints them.
 NOT_VISITOR = "not a place travellers visit"
@@ -78,11 +84,20 @@ class OsmImportReport:
     updated: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     not_visitor_tags: dict[str, int] = field(default_factory=dict)
-    bad_opening_hours: int = 0
+    # Places whose opening_hours tag could not be read: imported with hours unknown (blank) and the tag kept
+    # in `source`. Each is (osm_ref, name, tag, reason).
+    hours_unread: tuple[tuple[str, str, str, str], ...] = ()
+    # Places whose tag was read but leaves days unknown (sun times, open ends, "by appointment"): the
+    # planner treats those days as unknown. Each is (osm_ref, name, warning).
+    hours_partly_unknown: tuple[tuple[str, str, str], ...] = ()
     from_ways: int = 0
     from_relations: int = 0
     not_in_file: int = 0
     seconds: float = 0.0
+
+    @property
+    def bad_opening_hours(self) -> int:
+        return len(self.hours_unread)
 
     @property
     def created_total(self) -> int:
@@ -119,12 +134,22 @@ class OsmImportReport:
                 if reason == NOT_VISITOR and self.not_visitor_tags:
                     top = sorted(self.not_visitor_tags.items(), key=lambda item: (-item[1], item[0]))[:8]
                     lines.append("          most common: " + ", ".join(f"{tag} {n:,}" for tag, n in top))
-        if self.bad_opening_hours:
-            places = "place" if self.bad_opening_hours == 1 else "places"
-            lines.append(
-                f"opening_hours not understood: {self.bad_opening_hours:,} {places};"
-                " kept the place without hours."
-            )
+        if self.hours_unread:
+            count = len(self.hours_unread)
+            have = "place has" if count == 1 else "places have"
+            lines.append(f"{count:,} {have} opening_hours that could not be read; kept as unknown:")
+            for osm_ref, name, tag, reason in self.hours_unread[:LISTED_MAX]:
+                lines.append(f"  {name} ({osm_ref}): {tag!r} ({reason})")
+            if count > LISTED_MAX:
+                lines.append(f"  ... and {count - LISTED_MAX:,} more")
+        if self.hours_partly_unknown:
+            count = len(self.hours_partly_unknown)
+            have = "place has" if count == 1 else "places have"
+            lines.append(f"{count:,} {have} opening_hours that leave some days unknown (planned as unknown):")
+            for osm_ref, name, warning in self.hours_partly_unknown[:LISTED_MAX]:
+                lines.append(f"  {name} ({osm_ref}): {warning}")
+            if count > LISTED_MAX:
+                lines.append(f"  ... and {count - LISTED_MAX:,} more")
         if self.not_in_file:
             lines.append(
                 f"{self.not_in_file:,} places from earlier imports are not in this file; they were kept."
@@ -148,7 +173,8 @@ class _Found:
     tags: list[str]
     aliases: list[str]
     address: str
-    hours_rejected: bool = False
+    hours_tag: str = ""  # the tag as mapped, kept when it could not be read
+    hours_reason: str = ""  # why it could not be read; "" when it was (or there was none)
 
     @property
     def rank(self) -> tuple[bool, int]:
@@ -228,7 +254,7 @@ class _Reader:
         self.skipped: Counter[str] = Counter()
         self.not_visitor_tags: Counter[str] = Counter()
         self.counts = {"n": 0, "w": 0, "r": 0}
-        self._hours_cache: dict[str, str | None] = {}
+        self._hours_cache: dict[str, tuple[str, str]] = {}
         # Multipolygon areas can be completed before their relation object is read: meet in the middle.
         self._relation_centres: dict[int, tuple[float, float]] = {}
         self._relations: dict[int, tuple[dict[str, str], str, str]] = {}
@@ -321,29 +347,35 @@ class _Reader:
             else:
                 self.skipped[NOT_MULTIPOLYGON] += 1
 
-    def _hours(self, value: str | None) -> str | None:
-        """The cleaned value, "" when absent, None when not understood."""
+    def _hours(self, value: str | None) -> tuple[str, str]:
+        """(stored value, "") when understood or absent; ("", why) when the tag cannot be read.
+
+        A tag that cannot be read never stops the import: the place is worth having with its hours unknown,
+        and the planner treats unknown hours with care rather than as "always open".
+        """
         value = (value or "").strip()
         if value not in self._hours_cache:
             try:
-                cleaned: str | None = opening_hours_clean(value)
-            except TripwiseError:
-                cleaned = None
-            if cleaned is not None and len(cleaned) > HOURS_MAX:
-                cleaned = None
-            self._hours_cache[value] = cleaned
+                result = (opening_hours_clean(value), "")
+            except TripwiseError as exc:
+                result = ("", _reason(exc))
+            if len(result[0]) > HOURS_MAX:
+                result = ("", f"longer than {HOURS_MAX} characters")
+            self._hours_cache[value] = result
         return self._hours_cache[value]
 
     def _add(self, osm_ref: str, tags: dict[str, str], kind: str, name: str, lon: float, lat: float) -> None:
-        hours = self._hours(tags.get("opening_hours"))
+        tag = (tags.get("opening_hours") or "").strip()
+        hours, reason = self._hours(tag)
         self.found[osm_ref] = _Found(
             osm_ref=osm_ref,
             name=name[:NAME_MAX],
             kind=kind,
             lat=lat,
             lon=lon,
-            opening_hours=hours or "",
-            hours_rejected=hours is None,
+            opening_hours=hours,
+            hours_tag=tag if reason else "",
+            hours_reason=reason,
             tags=interest_words(kind, tags),
             aliases=aliases_of(name, tags),
             address=address_of(tags),
@@ -395,8 +427,40 @@ def _centre(places: Iterable[_Found]) -> tuple[float, float]:
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
-def _source(osm_ref: str) -> str:
-    return f"OpenStreetMap (© OpenStreetMap contributors, ODbL): https://www.openstreetmap.org/{osm_ref}"
+def _reason(exc: TripwiseError) -> str:
+    """The parser's short reason out of services' message, which goes on to tell editors what to write."""
+    cause = exc.__cause__
+    return str(getattr(cause, "reason", "")) or exc.message
+
+
+def _source(item: _Found) -> str:
+    source = (
+        f"OpenStreetMap (© OpenStreetMap contributors, ODbL): https://www.openstreetmap.org/{item.osm_ref}"
+    )
+    if item.hours_reason:
+        # Kept where editors and the facts panel see it, so the hours can be fixed by hand or upstream.
+        source += f"; its opening_hours tag {item.hours_tag!r} could not be read, so the hours are unknown"
+    return source[:SOURCE_MAX]
+
+
+def _partly_unknown(found: Iterable[_Found], timezone: str) -> list[tuple[str, str, str]]:
+    """Places whose stored hours leave a day of the coming week unknown, with the first such warning."""
+    tz = ZoneInfo(timezone)
+    # The week ahead in the destination: what a traveller planning now would meet.
+    today = datetime.now(tz).date()
+    week = [today + timedelta(days=offset) for offset in range(7)]
+    warnings: dict[str, str | None] = {}
+    result = []
+    for item in found:
+        if not item.opening_hours:
+            continue
+        if item.opening_hours not in warnings:
+            days = (hours_on(item.opening_hours, day, tz) for day in week)
+            warnings[item.opening_hours] = next((d.warning for d in days if d.warning), None)
+        warning = warnings[item.opening_hours]
+        if warning:
+            result.append((item.osm_ref, item.name, warning))
+    return result
 
 
 def _write(
@@ -436,7 +500,7 @@ def _write(
         place.tags = item.tags
         place.aliases = item.aliases
         place.address = item.address
-        place.source = _source(item.osm_ref)
+        place.source = _source(item)
         place.save()
         place_reindex(place)
         if count % PROGRESS_EVERY == 0:
@@ -486,7 +550,8 @@ def places_import_osm(
         updated=dict(updated),
         skipped=dict(reader.skipped),
         not_visitor_tags=dict(reader.not_visitor_tags),
-        bad_opening_hours=sum(1 for p in found if p.hours_rejected),
+        hours_unread=tuple((p.osm_ref, p.name, p.hours_tag, p.hours_reason) for p in found if p.hours_reason),
+        hours_partly_unknown=tuple(_partly_unknown(found, destination.timezone)),
         from_ways=sum(1 for p in found if p.osm_ref.startswith("way/")),
         from_relations=sum(1 for p in found if p.osm_ref.startswith("relation/")),
         not_in_file=not_in_file,

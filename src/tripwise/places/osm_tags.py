@@ -56,8 +56,23 @@ AMENITY = {
     "marketplace": K.MARKET,
     "place_of_worship": K.LANDMARK,  # refined by religion below
 }
-LEISURE = {"park": K.PARK, "garden": K.PARK, "nature_reserve": K.PARK}
-SHOP = {"mall": K.SHOPPING, "department_store": K.SHOPPING}
+LEISURE = {
+    "park": K.PARK,
+    "garden": K.PARK,
+    "nature_reserve": K.PARK,
+    # What families with children look for; only named ones are imported (a bare sandpit has no name).
+    "playground": K.PARK,
+    "water_park": K.ATTRACTION,
+    "miniature_golf": K.ATTRACTION,
+}
+# Shops a traveller goes to as a visit: not the daily kind. Art shops are where much local art is sold.
+SHOP = {
+    "mall": K.SHOPPING,
+    "department_store": K.SHOPPING,
+    "gift": K.SHOPPING,
+    "souvenir": K.SHOPPING,
+    "art": K.SHOPPING,
+}
 BUILDING = {
     "cathedral": K.CHURCH,
     "church": K.CHURCH,
@@ -96,7 +111,7 @@ KIND_WORDS: dict[str, list[str]] = {
     K.MONUMENT: ["history"],
     K.MOSQUE: ["religion", "architecture"],
     K.CHURCH: ["religion", "architecture"],
-    K.PARK: ["nature"],
+    K.PARK: ["nature", "parks"],
     K.VIEWPOINT: ["views"],
     K.MARKET: ["shopping", "food"],
     K.SHOPPING: ["shopping"],
@@ -150,18 +165,65 @@ def is_candidate(tags: Mapping[str, str] | osmium.osm.TagList) -> bool:
     return any(key in tags for key in CANDIDATE_KEYS) or tags.get("building") in BUILDING
 
 
+# More words from what OpenStreetMap says about a place (key, value) -> words. A traveller asks for "art",
+# "architecture" or "kids", which OSM spells museum=art, heritage=*, tourism=zoo and the like.
+_ART = ["art"]
+_HISTORY = ["history"]
+_FAMILY = ["family", "kids"]
+TAG_WORDS: dict[tuple[str, str], list[str]] = {
+    ("tourism", "gallery"): _ART,
+    ("tourism", "artwork"): _ART,
+    ("amenity", "arts_centre"): _ART,
+    ("museum", "art"): _ART,
+    ("museum", "history"): _HISTORY,
+    ("museum", "local"): _HISTORY,
+    ("museum", "military"): _HISTORY,
+    ("museum", "archaeological"): _HISTORY,
+    ("museum", "children"): _FAMILY,
+    ("museum", "science"): ["science"],
+    ("museum", "technology"): ["science"],
+    ("museum", "nature"): ["nature"],
+    ("tourism", "zoo"): [*_FAMILY, "nature"],
+    ("tourism", "aquarium"): [*_FAMILY, "nature"],
+    ("tourism", "theme_park"): _FAMILY,
+    ("leisure", "water_park"): _FAMILY,
+    ("leisure", "playground"): _FAMILY,
+    ("leisure", "miniature_golf"): _FAMILY,
+    ("shop", "art"): _ART,
+    ("leisure", "garden"): ["nature", "parks"],
+    ("leisure", "nature_reserve"): ["nature", "parks"],
+    ("amenity", "marketplace"): ["food", "shopping"],
+    ("amenity", "pub"): ["food", "drinks"],
+    ("amenity", "bar"): ["drinks", "nightlife"],
+    ("amenity", "place_of_worship"): ["religion"],
+    ("kids_area", "yes"): _FAMILY,
+}
+# A castle, a palace or a church is architecture as much as history; so is a listed (heritage) building.
+ARCHITECTURE_HISTORIC = {"castle", "palace", "manor", "fort", "city_gate", "citywalls", "tower", "building"}
+
+
 def interest_words(kind: str, tags: Mapping[str, str]) -> list[str]:
     words: list[str] = []
     for key in ("tourism", "historic", "amenity", "leisure", "shop"):
         value = tags.get(key)
         if value and value not in ("yes", "attraction", "place_of_worship"):
             words.append(value)
-    if tags.get("historic"):
+    if tags.get("historic") or tags.get("heritage"):
         words.append("history")
+    for (key, value), more in TAG_WORDS.items():
+        if tags.get(key) == value:
+            words.extend(more)
+    if (
+        tags.get("historic") in ARCHITECTURE_HISTORIC
+        or tags.get("heritage")
+        or tags.get("architect")
+        or tags.get("building") in BUILDING
+    ):
+        words.append("architecture")
     for part in (tags.get("cuisine") or "").split(";"):
         words.append(part)
     if tags.get("religion"):
-        words.append(tags["religion"])
+        words.extend([tags["religion"], "religion"])
     words.extend(KIND_WORDS.get(kind, []))
     clean = (word.strip().replace("_", " ").lower() for word in words)
     return list(dict.fromkeys(word for word in clean if word))

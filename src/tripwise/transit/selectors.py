@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,10 +14,24 @@ from django.db.models import Q
 from tripwise.core.errors import TripwiseError
 from tripwise.core.transit.calendar import ServiceCalendar
 from tripwise.core.transit.departures import Departure, ScheduledDeparture, next_departures
+from tripwise.core.transit.network import (
+    Call,
+    FeedData,
+    ScheduledTrip,
+    StopPoint,
+    TransitNetwork,
+    scheduled_trips,
+)
 from tripwise.places.models import Destination
-from tripwise.transit.models import Feed, Frequency, Route, Service, ServiceException, Stop, StopTime
+from tripwise.transit.models import Feed, Frequency, Route, Service, ServiceException, Stop, StopTime, Trip
 
-__all__ = ["route_and_stops_find", "route_next_departures", "service_calendars"]
+__all__ = [
+    "feed_data_for",
+    "route_and_stops_find",
+    "route_next_departures",
+    "service_calendars",
+    "transit_network_for",
+]
 
 
 def _not_found(message: str) -> TripwiseError:
@@ -187,3 +202,128 @@ def route_next_departures(
                 )
     calendars = service_calendars(feed, service_ids={trip[1] for trip in trips.values()})
     return next_departures(scheduled, calendars, after, ZoneInfo(feed.timezone), limit=limit)
+
+
+# --- feeds for the planner's routing -----------------------------------------------------------------------
+
+
+def _feed_data(feed: Feed) -> FeedData:
+    """One feed as plain data: a handful of values_list queries, no model instance per row."""
+    stop_rows = list(Stop.objects.filter(feed=feed).values_list("pk", "stop_id", "name", "lat", "lon"))
+    stop_ids = {pk: stop_id for pk, stop_id, _, _, _ in stop_rows}
+    routes = {
+        pk: (route_id, short_name or long_name or route_id)
+        for pk, route_id, short_name, long_name in Route.objects.filter(feed=feed).values_list(
+            "pk", "route_id", "short_name", "long_name"
+        )
+    }
+    calls: dict[int, list[Call]] = defaultdict(list)
+    used: set[int] = set()
+    rows = (
+        StopTime.objects.filter(trip__feed=feed)
+        .order_by("trip_id", "stop_sequence")
+        .values_list(
+            "trip_id", "stop_id", "arrival_seconds", "departure_seconds", "pickup_type", "drop_off_type"
+        )
+    )
+    for trip_pk, stop_pk, arrival, departure, pickup, drop_off in rows.iterator(chunk_size=20_000):
+        calls[trip_pk].append((stop_ids[stop_pk], arrival, departure, pickup, drop_off))
+        used.add(stop_pk)
+    periods: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for trip_pk, start, end, headway in Frequency.objects.filter(trip__feed=feed).values_list(
+        "trip_id", "start_seconds", "end_seconds", "headway_seconds"
+    ):
+        periods[trip_pk].append((start, end, headway))
+    trips: list[ScheduledTrip] = []
+    for trip_pk, trip_id, route_pk, service_id, headsign in (
+        Trip.objects.filter(feed=feed)
+        .order_by("pk")
+        .values_list("pk", "trip_id", "route_id", "service__service_id", "headsign")
+    ):
+        route_id, route_name = routes[route_pk]
+        trips += scheduled_trips(
+            trip_id=trip_id,
+            route_id=route_id,
+            route_name=route_name,
+            headsign=headsign,
+            service_id=service_id,
+            calls=calls.get(trip_pk, ()),
+            frequencies=sorted(periods.get(trip_pk, ())),
+        )
+    # Stops that trips call at and that have a position (stations and entrances are not ridden to).
+    stops = tuple(
+        StopPoint(stop_id=stop_id, name=name, lat=lat, lon=lon)
+        for pk, stop_id, name, lat, lon in stop_rows
+        if pk in used and lat is not None and lon is not None
+    )
+    return FeedData(
+        name=feed.name,
+        timezone=feed.timezone,
+        stops=stops,
+        trips=tuple(trips),
+        calendars=tuple(service_calendars(feed).values()),
+        version=f"{feed.pk}:{feed.imported_at.isoformat()}",
+    )
+
+
+_FEEDS_KEPT = 4
+_feeds: OrderedDict[tuple[int, datetime], FeedData] = OrderedDict()
+_feeds_lock = threading.Lock()
+
+
+def feed_data_for(*, destination: Destination) -> tuple[FeedData, ...]:
+    """Every feed of the destination as plain data (frequencies expanded, untimed calls interpolated).
+
+    The last few feeds read are kept per process, by primary key and import time, so the days of one trip
+    read a feed once.
+    """
+    result: list[FeedData] = []
+    for feed in Feed.objects.filter(destination=destination).order_by("name"):
+        key = (feed.pk, feed.imported_at)
+        with _feeds_lock:
+            data = _feeds.get(key)
+            if data is not None:
+                _feeds.move_to_end(key)
+        if data is None:
+            data = _feed_data(feed)
+            with _feeds_lock:
+                _feeds[key] = data
+                while len(_feeds) > _FEEDS_KEPT:
+                    _feeds.popitem(last=False)
+        result.append(data)
+    return tuple(result)
+
+
+_NETWORKS_KEPT = 8
+_networks: OrderedDict[tuple[object, ...], TransitNetwork] = OrderedDict()
+_networks_lock = threading.Lock()
+
+
+def transit_network_for(
+    *, destination: Destination, day: date, clock_origin: datetime
+) -> TransitNetwork | None:
+    """The destination's transit network of `day` on the clock starting at `clock_origin`; None without feeds.
+
+    Networks are kept per process (the last few used): a second plan for the same destination and day does
+    not read the feeds again. A re-import changes the feed's imported_at, and so the key.
+    """
+    feeds = tuple(
+        Feed.objects.filter(destination=destination).order_by("name").values_list("pk", "imported_at")
+    )
+    if not feeds:
+        return None
+    key = (destination.pk, feeds, day, clock_origin)
+    with _networks_lock:
+        network = _networks.get(key)
+        if network is not None:
+            _networks.move_to_end(key)
+            return network
+    # Built outside the lock: two requests may build the same network at once, which is only wasted work.
+    network = TransitNetwork.build(
+        feed_data_for(destination=destination), day=day, clock_origin=clock_origin
+    ).prepare()
+    with _networks_lock:
+        _networks[key] = network
+        while len(_networks) > _NETWORKS_KEPT:
+            _networks.popitem(last=False)
+    return network

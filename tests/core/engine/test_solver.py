@@ -198,5 +198,5 @@ def test_unknown_travel_is_refused_with_the_types_it_takes() -> None:
             return depart
 
     problem = Problem(stops=(), tours=(Tour(0, 0, 0, 10),), travel=Teleport())
-    with pytest.raises(TypeError, match="MatrixTravel or TimetableTravel"):
+    with pytest.raises(TypeError, match="MatrixTravel, TimetableTravel or TableTravel"):
         solve(problem)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from tripwise.core.engine.model import NEVER, MatrixTravel, Problem, TimetableTravel
+from tripwise.core.engine.model import NEVER, MatrixTravel, Problem, TableTravel, TimetableTravel
 
 I64 = NDArray[np.int64]
 
@@ -55,12 +55,12 @@ def build_arrays(problem: Problem) -> Arrays:
     if isinstance(travel, MatrixTravel):
         static = True
         matrix = travel.times
-    elif isinstance(travel, TimetableTravel):
+    elif isinstance(travel, TimetableTravel | TableTravel):
         static = False
         matrix = travel.fixed
     else:
         raise TypeError(
-            f"the solver takes MatrixTravel or TimetableTravel, not {type(travel).__name__}: its search is"
+            f"the solver takes MatrixTravel, TimetableTravel or TableTravel, not {type(travel).__name__}: its search is"
             " compiled and reads travel times as arrays"
         )
     n = len(problem.stops)
@@ -107,6 +107,8 @@ def build_arrays(problem: Problem) -> Arrays:
 
     if isinstance(travel, TimetableTravel):
         conn_ptr, conn_depart, conn_best = _connections(travel, n_tours, n_nodes)
+    elif isinstance(travel, TableTravel):
+        conn_ptr, conn_depart, conn_best = _table_connections(travel, n_tours, n_nodes)
     else:
         conn_ptr = np.zeros(1, dtype=np.int64)
         conn_depart = np.zeros(0, dtype=np.int64)
@@ -116,6 +118,9 @@ def build_arrays(problem: Problem) -> Arrays:
     if isinstance(travel, MatrixTravel):
         if n_nodes and times.min() >= 0:
             min_in = times.min(axis=0)[node]
+    elif isinstance(travel, TableTravel):
+        if (times >= 0).all() and bool((travel.arrive >= travel.depart).all()):
+            min_in[:] = 0
     elif (times >= 0).all() and all(
         option.arrive >= option.depart for options in travel.connections.values() for option in options
     ):
@@ -169,3 +174,11 @@ def _connections(travel: TimetableTravel, n_tours: int, n_nodes: int) -> tuple[I
         np.array(departs, dtype=np.int64),
         np.array(best, dtype=np.int64),
     )
+
+
+def _table_connections(travel: TableTravel, n_tours: int, n_nodes: int) -> tuple[I64, I64, I64]:
+    size = n_tours * n_nodes * n_nodes + 1
+    ptr = np.asarray(travel.ptr, dtype=np.int64)
+    if len(ptr) < size:  # tours after the last one given have no connections
+        ptr = np.concatenate([ptr, np.full(size - len(ptr), ptr[-1], dtype=np.int64)])
+    return ptr[:size], np.asarray(travel.depart, dtype=np.int64), np.asarray(travel.best, dtype=np.int64)

@@ -16,7 +16,11 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
 
 NEVER = 2**62  # an arrival time meaning "cannot get there" (a travel function may return it)
 
@@ -96,6 +100,56 @@ class TimetableTravel:
         first = bisect_left(options, depart, key=lambda connection: connection.depart)
         by_timetable = min((connection.arrive for connection in options[first:]), default=NEVER)
         return min(by_fixed, by_timetable)
+
+
+@dataclass(frozen=True, eq=False)
+class TableTravel:
+    """TimetableTravel with its connections in flat arrays: a city timetable gives millions of them, and one
+    Python object per connection would cost more than planning.
+
+    The connections of (tour, origin, destination) are ``depart[ptr[k]:ptr[k + 1]]`` and the same slice of
+    ``arrive``, with ``k = (tour * nodes + origin) * nodes + destination``, sorted by departure. ``best``
+    is worked out once: the earliest arrival among each connection and the later ones of its slice.
+    """
+
+    fixed: tuple[tuple[int, ...], ...]
+    ptr: NDArray[np.int64]
+    depart: NDArray[np.int64]
+    arrive: NDArray[np.int64]
+    best: NDArray[np.int64] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.depart) != len(self.arrive) or int(self.ptr[-1]) != len(self.depart):
+            raise ValueError("TableTravel: ptr, depart and arrive do not describe the same connections.")
+        # A suffix minimum inside each slice, for all slices at once: walking the arrays backwards, each
+        # slice is lowered by more than the whole range of times below the slices walked before it, so a
+        # running minimum never reaches back into an earlier slice; then the offsets are added back.
+        count = len(self.arrive)
+        if count == 0:
+            object.__setattr__(self, "best", np.zeros(0, dtype=np.int64))
+            return
+        sizes = np.diff(self.ptr)
+        slice_of = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        span = int(self.arrive.max() - self.arrive.min()) + 1
+        lowered = self.arrive - (len(sizes) - slice_of) * span
+        best = np.minimum.accumulate(lowered[::-1])[::-1] + (len(sizes) - slice_of) * span
+        object.__setattr__(self, "best", best.astype(np.int64))
+
+    def arrival(self, origin: int, destination: int, depart: int, tour: int) -> int:
+        nodes = len(self.fixed)
+        by_fixed = self.fixed[origin][destination]
+        by_fixed = depart + by_fixed if by_fixed < NEVER else NEVER
+        k = (tour * nodes + origin) * nodes + destination
+        ptr = self._ptr
+        if k + 1 >= len(ptr) or ptr[k] == ptr[k + 1]:  # most pairs have no connection: no array access
+            return by_fixed
+        low, high = ptr[k], ptr[k + 1]
+        first = low + bisect_left(self.depart[low:high].tolist(), depart)
+        return min(by_fixed, int(self.best[first])) if first < high else by_fixed
+
+    @cached_property
+    def _ptr(self) -> list[int]:
+        return [int(value) for value in self.ptr.tolist()]
 
 
 @dataclass(frozen=True)

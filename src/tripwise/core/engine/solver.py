@@ -68,7 +68,7 @@ def solve(
     large problem: `explain=False` skips them but for missing mandatory stops (a benchmark needs none).
     `exact=False` runs the heuristic even on a tiny problem (tests measure it against the optimum).
     `workers` > 1 runs that many independent searches in threads and keeps the best. Raises TypeError for
-    a travel model other than MatrixTravel or TimetableTravel.
+    a travel model other than MatrixTravel, TimetableTravel or TableTravel.
     """
     started = time.perf_counter()
     arrays = build_arrays(problem)

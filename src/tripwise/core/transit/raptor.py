@@ -29,6 +29,9 @@ class TripTimes:
     stops: tuple[int, ...]
     arrivals: tuple[int, ...]
     departures: tuple[int, ...]
+    # Positions where the vehicle calls but one may not board (GTFS pickup_type 1) or alight (drop_off_type 1).
+    no_pickup: frozenset[int] = frozenset()
+    no_drop_off: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         if len(self.stops) < 2:
@@ -87,6 +90,8 @@ class _Pattern:
 
     stops: tuple[int, ...]
     trips: tuple[TripTimes, ...]
+    no_pickup: frozenset[int]
+    no_drop_off: frozenset[int]
     # departure_columns[i][t] is trip t's departure at position i; sorted because trips do not overtake.
     departure_columns: tuple[tuple[int, ...], ...]
 
@@ -109,18 +114,20 @@ class Timetable:
 
     @classmethod
     def build(cls, stop_count: int, trips: Sequence[TripTimes], footpaths: Sequence[Footpath]) -> Timetable:
-        by_sequence: dict[tuple[int, ...], list[TripTimes]] = {}
+        # Trips that may not be boarded or left at the same positions share a pattern, so the scan can
+        # honour those rules per pattern rather than per trip.
+        by_sequence: dict[tuple[tuple[int, ...], frozenset[int], frozenset[int]], list[TripTimes]] = {}
         for trip in trips:
             if not all(0 <= stop < stop_count for stop in trip.stops):
                 raise ValueError(f"Trip {trip.trip_id!r} calls at a stop outside 0..{stop_count - 1}.")
-            by_sequence.setdefault(trip.stops, []).append(trip)
+            by_sequence.setdefault((trip.stops, trip.no_pickup, trip.no_drop_off), []).append(trip)
 
         # The route scan rides the earliest catchable trip and only ever switches to an earlier one, which is
         # right only when no trip of a pattern overtakes another (a fast train passing a slow one on the same
         # stops). Overtaking trips are split off into their own pattern: each trip joins the first pattern
         # whose latest trip it never precedes, so every pattern stays FIFO and no trip is dropped.
         patterns: list[_Pattern] = []
-        for sequence, group in by_sequence.items():
+        for (sequence, no_pickup, no_drop_off), group in by_sequence.items():
             fifo_groups: list[list[TripTimes]] = []
             for trip in sorted(group, key=lambda t: (t.departures[0], t.arrivals, t.departures, t.trip_id)):
                 for fifo in fifo_groups:
@@ -131,7 +138,15 @@ class Timetable:
                     fifo_groups.append([trip])
             for fifo in fifo_groups:
                 columns = tuple(tuple(t.departures[i] for t in fifo) for i in range(len(sequence)))
-                patterns.append(_Pattern(stops=sequence, trips=tuple(fifo), departure_columns=columns))
+                patterns.append(
+                    _Pattern(
+                        stops=sequence,
+                        trips=tuple(fifo),
+                        no_pickup=no_pickup,
+                        no_drop_off=no_drop_off,
+                        departure_columns=columns,
+                    )
+                )
 
         at_stop: list[list[tuple[int, int]]] = [[] for _ in range(stop_count)]
         for index, pattern in enumerate(patterns):
@@ -192,12 +207,15 @@ def earliest_arrival(
     destinations: Mapping[int, int],
     max_rides: int = 4,
     transfer_seconds: int = 0,
+    arrive_before: int | None = None,
 ) -> Journey | None:
     """The journey reaching the destination earliest (ties: fewer rides), or None when none exists.
 
     ``origins`` maps a stop to the earliest time the traveller can be there; ``destinations`` maps a stop to
     the walking seconds from it to the real destination. ``transfer_seconds`` is added when boarding right
     after alighting at the same stop; a footpath's own time is taken to cover changing vehicles.
+    ``arrive_before``: only journeys arriving strictly earlier count (e.g. walking's arrival), which prunes
+    the search; None when no journey does.
     """
     for stop in (*origins, *destinations):
         if not 0 <= stop < timetable.stop_count:
@@ -217,7 +235,7 @@ def earliest_arrival(
     best: tuple[int, _Label, int] | None = None  # (arrival at the real destination, label, destination stop)
 
     def bound() -> int | None:
-        return None if best is None else best[0]
+        return arrive_before if best is None else best[0]
 
     def reach(label: _Label, ready_at: int, marked: set[int]) -> None:
         nonlocal best
@@ -227,7 +245,8 @@ def earliest_arrival(
             marked.add(label.stop)
         walk = destinations.get(label.stop)
         # Strictly earlier only: later rounds never replace an equal arrival, so ties keep fewer rides.
-        if walk is not None and (best is None or label.arrive + walk < best[0]):
+        limit = bound()
+        if walk is not None and (limit is None or label.arrive + walk < limit):
             best = (label.arrive + walk, label, label.stop)
 
     def walk_footpaths(new_rides: list[_Label], marked: set[int]) -> None:
@@ -271,7 +290,11 @@ def earliest_arrival(
             boarded_from: _Label | None = None
             for position in range(start, len(pattern.stops)):
                 stop = pattern.stops[position]
-                if trip_index is not None and boarded_from is not None:
+                if (
+                    trip_index is not None
+                    and boarded_from is not None
+                    and position not in pattern.no_drop_off
+                ):
                     trip = pattern.trips[trip_index]
                     arrive = trip.arrivals[position]
                     held = best_ride[stop]
@@ -291,7 +314,7 @@ def earliest_arrival(
                         round_labels.append(label)
                         reach(label, arrive + transfer_seconds, marked)
                 can_board = boarding[stop]
-                if can_board is None or position == len(pattern.stops) - 1:
+                if can_board is None or position == len(pattern.stops) - 1 or position in pattern.no_pickup:
                     continue
                 catchable = bisect_left(pattern.departure_columns[position], can_board[0])
                 if catchable < len(pattern.trips) and (trip_index is None or catchable < trip_index):
