@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := TRIPWISE_DEBUG=1
 
-.PHONY: install demo serve test test-unit test-browser lint bench browser clean
+.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans browser clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -49,6 +49,18 @@ lint: install
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
 
-# The TOPTW benchmark: every instance for M = 1..4, the engine and OR-Tools side by side (about 12 minutes).
-bench: install
+# Benchmarks, each writing docs/benchmarks/*-latest.md: the TOPTW table (every instance for M = 1..4, the
+# engine and OR-Tools side by side, about 12 minutes), transit queries on the HSL feed, and POST /api/plans
+# on Helsinki (both need ../shared/data/cities/helsinki).
+HELSINKI ?= ../shared/data/cities/helsinki
+
+bench: bench-toptw bench-transit bench-plans
+
+bench-toptw: install
 	$(BIN)/python -m tripwise.bench.table --out docs/benchmarks/toptw-latest.md
+
+bench-transit: install
+	$(BIN)/python -m tripwise.bench.transit $(HELSINKI)/hsl-helsinki-gtfs-20220222.zip | tee docs/benchmarks/transit-latest.md
+
+bench-plans: install
+	$(BIN)/python -m tripwise.trips.benchmark --city $(HELSINKI) --out docs/benchmarks/plans-latest.md

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tripwise.core.errors import TripwiseError
+from tripwise.places.models import Destination
 from tripwise.trips.models import Plan
 from tripwise.trips.services import plan_change, plan_create
 
@@ -124,3 +125,21 @@ def test_edits_replan_around_a_lock() -> None:
     assert relaxed.result["request"]["pace"] == "relaxed"
     assert relaxed.revision == 5
     assert all(step.result["check"]["ok"] for step in (locked, removed, added, relaxed))
+
+
+def test_a_destination_with_no_places_gets_empty_checked_days() -> None:
+    Destination.objects.create(
+        slug="nowhere", name="Nowhere", timezone="Europe/Oslo", currency="EUR", lat=60, lon=10
+    )
+    document = plan_create(request={"destination": "nowhere", "start_date": "2026-06-01", "days": 2}).result
+    assert [day["items"] for day in document["days"]] == [[], []]
+    assert document["check"]["ok"] is True
+    assert document["days"][0]["start"] == "2026-06-01T09:00:00+02:00"  # Oslo in summer
+
+
+def test_places_with_unknown_hours_are_planned_as_an_assumption_never_as_always_open() -> None:
+    document = plan_create(request={**ALZHIR_TRIP, "must_see": ["astana-opera"], "days": 1}).result
+    (opera,) = [i for day in document["days"] for i in day["items"] if i.get("place_id") == "astana-opera"]
+    assert opera["start"][11:16] >= "10:00"
+    assert opera["end"][11:16] <= "18:00"
+    assert any("Astana Opera are unknown" in line for line in document["assumptions"])

@@ -181,7 +181,7 @@ def _candidates(data: PlanningInput, clock: Clock) -> list[Candidate]:
             why = (
                 f"Matches your interests: {', '.join(matched)}"
                 if matched
-                else "Worth seeing, and on your way"
+                else "Nearby, and open when you pass"
             )
         result.append(Candidate(place, "visit", why, visit, cost, opening, locked.get(place.id)))
     base = data.base
@@ -207,7 +207,11 @@ def _score(candidate: Candidate, request: TripRequest, must: set[str]) -> int:
         return MUST_SEE_SCORE
     matched = len(interest_matches(candidate.place, request.interests))
     base = KIND_SCORE.get(candidate.place.kind, 8)
-    return base + 30 * min(matched, 2) if request.interests else base
+    score = base + 30 * min(matched, 2) if request.interests else base
+    # A sight worth two hours gives more than a statue worth twenty minutes: without this, a day fills up
+    # with the many small things of a city centre, each scoring as much as a museum.
+    weight = min(2.0, max(0.5, candidate.place.visit_minutes / 45))
+    return max(1, round(score * weight))
 
 
 def _meal_days(request: TripRequest, meal: str) -> bool:
