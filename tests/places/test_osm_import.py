@@ -426,3 +426,13 @@ def test_interest_words_cover_what_travellers_ask_for(words_osm: Path) -> None:
     assert {"food", "shopping", "marketplace"} <= words("node/11")
     assert {"kids", "family", "playground"} <= words("node/12")
     assert {"art", "shopping"} <= words("node/14")
+
+
+def test_a_new_destination_takes_its_country_and_money_from_its_zone(db: None) -> None:
+    from tripwise.places.services import destination_get_or_create
+
+    helsinki, created = destination_get_or_create(name="Tampere", timezone="Europe/Helsinki")
+    assert created
+    assert (helsinki.country, helsinki.currency) == ("FI", "EUR")
+    nowhere, _ = destination_get_or_create(name="Null Island", timezone="Etc/UTC")
+    assert (nowhere.country, nowhere.currency) == ("", "USD")  # no country: the default visitor currency

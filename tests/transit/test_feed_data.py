@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.paths import HELSINKI as HELSINKI_DATA
 from tests.transit.tiny_feed import MakeFeed, hourly_stop_times, tiny_feed_files
+from tripwise.core.money import Money
+from tripwise.core.transit.fares import FareProduct, FareRuleData, RideZones, journey_fare, ride_zones
 from tripwise.core.transit.network import FeedData
 from tripwise.places.models import Destination
 from tripwise.transit.selectors import feed_data_for, transit_network_for
@@ -21,6 +25,7 @@ ALMATY = ZoneInfo("Asia/Almaty")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 NEAR_S1 = (51.1009, 71.40)  # 100 m north of Centre (S1)
 NEAR_S3 = (51.0209, 71.10)  # 100 m north of the museum stop (S3)
+HSL_FEED = HELSINKI_DATA / "hsl-helsinki-gtfs-20220222.zip"
 
 
 @pytest.fixture(autouse=True)
@@ -151,3 +156,100 @@ def test_the_demo_bus_300_takes_you_to_the_alzhir_museum() -> None:
         (8 * 3600, journey.arrive),  # 95 m from the stop: the 08:00 bus has gone, the 09:00 one it is
         (9 * 3600, journey.arrive + 3600),
     ]
+
+
+ZONED_STOPS = (
+    "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,zone_id\n"
+    "ST,Centre station,51.10,71.40,1,,\n"
+    "S1,Centre,51.10,71.40,0,ST,centre\n"
+    "S2,Middle,51.08,71.30,,,suburb\n"
+    "S3,ALZHIR museum,51.02,71.10,0,,museum\n"
+)
+FARE_ATTRIBUTES = (
+    "fare_id,price,currency_type,payment_method,transfers,transfer_duration\n"
+    "CITY,150,KZT,0,,3600\n"
+    "MUSEUM,300.50,KZT,1,0,\n"
+)
+FARE_RULES = (
+    "fare_id,route_id,origin_id,destination_id,contains_id\n"
+    "CITY,,,,centre\n"
+    "CITY,,,,suburb\n"
+    "MUSEUM,R5,centre,museum,\n"
+)
+
+
+def test_feed_data_carries_zones_and_fares(make_feed: MakeFeed) -> None:
+    destination = tiny(
+        make_feed, stops__txt=ZONED_STOPS, fare_attributes__txt=FARE_ATTRIBUTES, fare_rules__txt=FARE_RULES
+    )
+    [data] = feed_data_for(destination=destination)
+
+    assert {stop.stop_id: stop.zone_id for stop in data.stops} == {
+        "S1": "centre",
+        "S2": "suburb",
+        "S3": "museum",
+    }
+    assert data.fares == (
+        FareProduct("CITY", Decimal("150"), "KZT", None, 3600),
+        FareProduct("MUSEUM", Decimal("300.50"), "KZT", 0, None),
+    )
+    assert data.fare_rules == (
+        FareRuleData("CITY", contains_id="centre"),
+        FareRuleData("CITY", contains_id="suburb"),
+        FareRuleData("MUSEUM", route_id="R5", origin_id="centre", destination_id="museum"),
+    )
+
+    # A journey the network finds, priced by its rides: bus 5 from the centre zone to the museum's.
+    day = date(2024, 6, 4)
+    network = transit_network_for(destination=destination, day=day, clock_origin=midnight(day))
+    assert network is not None
+    journey = network.journey(NEAR_S1, NEAR_S3, 9 * 3600 + 50 * 60)
+    assert journey is not None
+    trips = {trip.trip_id: trip for trip in data.trips}
+    zone_of = {stop.stop_id: stop.zone_id for stop in data.stops}
+    rides = []
+    for leg in journey.legs:
+        if leg.kind == "ride":
+            assert leg.trip_id is not None
+            trip = trips[leg.trip_id]
+            board, alight = trip.stop_ids.index(leg.from_stop_id), trip.stop_ids.index(leg.to_stop_id)
+            rides.append(ride_zones(trip, board, alight, zone_of))
+    assert rides == [RideZones("R5", "centre", "museum", frozenset({"centre", "suburb", "museum"}))]
+    fare = journey_fare(rides, journey.depart, journey.arrive, data.fares, data.fare_rules)
+    assert fare is not None
+    assert fare.money == Money(Decimal("300.50"), "KZT")
+    # The same bus only as far as the middle stays within the city ticket's zones.
+    middle = ride_zones(trips["T1000"], 0, 1, zone_of)
+    assert journey_fare([middle], 0, 1350, data.fares, data.fare_rules) == data.fares[0]
+
+
+def test_a_feed_without_fares_has_none(make_feed: MakeFeed) -> None:
+    [data] = feed_data_for(destination=tiny(make_feed))
+    assert (data.fares, data.fare_rules) == ((), ())
+    assert {stop.zone_id for stop in data.stops} == {""}
+
+
+@pytest.mark.slow
+def test_a_helsinki_ride_inside_zone_a_costs_the_ab_ticket() -> None:
+    if not HSL_FEED.exists():
+        pytest.skip(f"the HSL feed is not at {HSL_FEED} (../shared is not beside this checkout)")
+    feed_import(path=HSL_FEED, destination_name="Helsinki", feed_name="hsl")
+    [data] = feed_data_for(destination=Destination.objects.get(name="Helsinki"))
+    assert len(data.fares) == 7
+    assert len(data.fare_rules) == 29
+
+    zone_of = {stop.stop_id: stop.zone_id for stop in data.stops}
+    inside_a = next(trip for trip in data.trips if {zone_of.get(stop) for stop in trip.stop_ids} == {"A"})
+    ride = ride_zones(inside_a, 0, len(inside_a.stop_ids) - 1, zone_of)
+    assert ride.zones == {"A"}
+    span = inside_a.arrivals[-1] - inside_a.departures[0]
+    fare = journey_fare([ride], 0, span, data.fares, data.fare_rules)
+    assert fare is not None
+    assert (fare.fare_id, fare.money) == ("AB", Money(Decimal("2.8"), "EUR"))
+    # A trip that crosses into zone B is still within AB: both its zones are on the ticket.
+    crossing = next(
+        trip for trip in data.trips if {zone_of.get(stop) for stop in trip.stop_ids} == {"A", "B"}
+    )
+    whole = ride_zones(crossing, 0, len(crossing.stop_ids) - 1, zone_of)
+    assert whole.zones == {"A", "B"}
+    assert journey_fare([whole], 0, 600, data.fares, data.fare_rules) == fare

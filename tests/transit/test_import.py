@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from tests.paths import HELSINKI
 from tests.transit.tiny_feed import MakeFeed, hourly_stop_times
@@ -11,6 +13,8 @@ from tripwise.core.errors import TripwiseError
 from tripwise.places.models import Access, Destination, Place
 from tripwise.transit.models import (
     Agency,
+    Fare,
+    FareRule,
     Feed,
     Frequency,
     Route,
@@ -24,7 +28,20 @@ from tripwise.transit.services import feed_import
 
 pytestmark = pytest.mark.django_db
 
-TABLES = (Destination, Feed, Agency, Stop, Route, Service, ServiceException, Trip, StopTime, Frequency)
+TABLES = (
+    Destination,
+    Feed,
+    Agency,
+    Stop,
+    Route,
+    Service,
+    ServiceException,
+    Trip,
+    StopTime,
+    Frequency,
+    Fare,
+    FareRule,
+)
 HELSINKI_FEED = HELSINKI / "hsl-helsinki-gtfs-20220222.zip"
 
 
@@ -47,6 +64,8 @@ def test_a_small_feed_imports_with_exact_counts(make_feed: MakeFeed) -> None:
         "trips": 15,
         "stop times": 45,
         "frequencies": 1,
+        "fares": 0,
+        "fare rules": 0,
     }
     assert report.skipped == {}
     assert report.ignored_files == ("shapes.txt",)
@@ -66,6 +85,7 @@ def test_a_small_feed_imports_with_exact_counts(make_feed: MakeFeed) -> None:
     middle = Stop.objects.get(stop_id="S2")
     assert middle.name == 'Middle, the "old" square'
     assert middle.location_type == 0
+    assert middle.zone_id == ""  # the tiny feed has no zone_id column
     untimed = StopTime.objects.get(trip__trip_id="T0700", stop=middle)
     assert (untimed.arrival_seconds, untimed.departure_seconds) == (None, None)
     assert (
@@ -263,8 +283,173 @@ def test_the_helsinki_feed_imports() -> None:
         "trips": 3195,
         "stop times": 62485,
         "frequencies": 3226,
+        "fares": 7,
+        "fare rules": 29,
     }
     assert report.skipped == {}
     assert Destination.objects.get(name="Helsinki").timezone == "Europe/Helsinki"
     assert "shapes.txt" in report.ignored_files
+    assert "fare_rules.txt" not in report.ignored_files
     assert report.seconds < 60
+    # Zone fares: every stop is in zone A or B, and ticket AB is good for rides through A and B.
+    assert set(Stop.objects.values_list("zone_id", flat=True)) == {"A", "B"}
+    ab = Fare.objects.get(fare_id="AB")
+    assert (ab.price, ab.currency, ab.transfers, ab.transfer_duration) == (Decimal("2.8"), "EUR", None, 4800)
+    assert sorted(ab.rules.values_list("contains_id", flat=True)) == ["A", "B"]
+    assert FareRule.objects.filter(fare__fare_id="D", route_id="9665A").count() == 3
+
+
+FARE_ATTRIBUTES = (
+    "fare_id,price,currency_type,payment_method,transfers,transfer_duration\n"
+    "CITY,150,KZT,0,,3600\n"
+    "MUSEUM,300.50,kzt,1,0,\n"
+)
+FARE_RULES = (
+    "fare_id,route_id,origin_id,destination_id,contains_id\n"
+    "CITY,,,,centre\n"
+    "CITY,,,,suburb\n"
+    "MUSEUM,R9,,,\n"
+    "MUSEUM,R5,centre,museum,\n"
+)
+ZONED_STOPS = (
+    "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,zone_id\n"
+    "ST,Centre station,51.10,71.40,1,,\n"
+    "S1,Centre,51.10,71.40,0,ST,centre\n"
+    "S2,Middle,51.08,71.30,,,suburb\n"
+    "S3,ALZHIR museum,51.02,71.10,0,,museum\n"
+)
+
+
+def fares_feed(make_feed: MakeFeed, **changes: str | None) -> Path:
+    files: dict[str, str | None] = {
+        "stops__txt": ZONED_STOPS,
+        "fare_attributes__txt": FARE_ATTRIBUTES,
+        "fare_rules__txt": FARE_RULES,
+    }
+    return make_feed(**(files | changes))
+
+
+def test_fares_and_zones_are_imported(make_feed: MakeFeed) -> None:
+    report = feed_import(path=fares_feed(make_feed), destination_name="Astana")
+
+    assert (report.counts["fares"], report.counts["fare rules"]) == (2, 4)
+    assert report.skipped == {}
+    assert report.ignored_files == ("shapes.txt",)
+    assert dict(Stop.objects.values_list("stop_id", "zone_id")) == {
+        "ST": "",
+        "S1": "centre",
+        "S2": "suburb",
+        "S3": "museum",
+    }
+    city, museum = Fare.objects.order_by("fare_id")
+    assert (city.fare_id, city.price, city.currency, city.transfers, city.transfer_duration) == (
+        "CITY",
+        Decimal("150"),
+        "KZT",
+        None,  # blank: unlimited transfers
+        3600,
+    )
+    assert (museum.price, museum.currency, museum.transfers, museum.transfer_duration) == (
+        Decimal("300.50"),
+        "KZT",  # written "kzt"
+        0,
+        None,
+    )
+    assert set(
+        FareRule.objects.values_list(
+            "fare__fare_id", "route_id", "origin_id", "destination_id", "contains_id"
+        )
+    ) == {
+        ("CITY", "", "", "", "centre"),
+        ("CITY", "", "", "", "suburb"),
+        ("MUSEUM", "R9", "", "", ""),
+        ("MUSEUM", "R5", "centre", "museum", ""),
+    }
+    # A re-import replaces the fares with the feed, without duplicates.
+    feed_import(path=fares_feed(make_feed), destination_name="Astana", feed_name=report.feed_name)
+    assert (Fare.objects.count(), FareRule.objects.count()) == (2, 4)
+
+
+def test_fare_rows_with_unknown_or_repeated_ids_are_skipped_and_counted(make_feed: MakeFeed) -> None:
+    attributes = FARE_ATTRIBUTES + "CITY,999,KZT,0,,\n"
+    rules = FARE_RULES + "CITY,,,,centre\nGHOST,,,,centre\n"
+
+    report = feed_import(
+        path=fares_feed(make_feed, fare_attributes__txt=attributes, fare_rules__txt=rules),
+        destination_name="Astana",
+    )
+
+    assert (report.counts["fares"], report.counts["fare rules"]) == (2, 4)
+    assert Fare.objects.get(fare_id="CITY").price == Decimal("150")  # the first row of an id wins
+    assert report.skipped == {
+        "fare_attributes.txt: repeated fare_id": 1,
+        "fare_rules.txt: repeated rule": 1,
+        "fare_rules.txt: unknown fare_id": 1,
+    }
+    # Rules without fare_attributes.txt price nothing: all skipped.
+    report = feed_import(path=fares_feed(make_feed, fare_attributes__txt=None), destination_name="Astana")
+    assert (report.counts["fares"], report.counts["fare rules"]) == (0, 0)
+    assert report.skipped == {"fare_rules.txt: unknown fare_id": 4}
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "problem"),
+    [
+        ("CITY,1.5.0,KZT,0,,", "price", "'1.5.0' is not a price"),
+        ("CITY,-1,KZT,0,,", "price", "'-1' is not a price"),
+        ("CITY,1e3,KZT,0,,", "price", "'1e3' is not a price"),
+        ("CITY,0.123456,KZT,0,,", "price", "0.123456 has more than 4 decimals"),
+        ("CITY,,KZT,0,,", "price", "price is required"),
+        ("CITY,150,tenge,0,,", "currency_type", "'tenge' is not an ISO 4217 currency code"),
+        ("CITY,150,KZT,2,,", "payment_method", "2 is not allowed here; use one of 0, 1"),
+        ("CITY,150,KZT,0,5,", "transfers", "5 is not allowed here; use one of 0, 1, 2"),
+        ("CITY,150,KZT,0,,an hour", "transfer_duration", "'an hour' is not a whole number"),
+        ("CITY,150,KZT,0,,-60", "transfer_duration", "-60 is negative"),
+    ],
+)
+def test_a_bad_fare_is_refused_and_nothing_is_written(
+    make_feed: MakeFeed, row: str, column: str, problem: str
+) -> None:
+    attributes = "fare_id,price,currency_type,payment_method,transfers,transfer_duration\n" + row + "\n"
+
+    with pytest.raises(TripwiseError) as caught:
+        feed_import(path=fares_feed(make_feed, fare_attributes__txt=attributes), destination_name="Astana")
+
+    assert caught.value.code == "bad_gtfs"
+    assert caught.value.message.startswith(f"fare_attributes.txt, line 2, column {column}: {problem}")
+    assert nothing_written()
+
+
+def test_a_fare_file_without_its_required_columns_is_refused(make_feed: MakeFeed) -> None:
+    with pytest.raises(
+        TripwiseError, match=r"fare_attributes\.txt, line 1: the column currency_type is missing"
+    ):
+        feed_import(
+            path=fares_feed(make_feed, fare_attributes__txt="fare_id,price\nCITY,150\n"),
+            destination_name="Astana",
+        )
+    too_long = "x" * 121
+    with pytest.raises(
+        TripwiseError, match=r"fare_rules\.txt, line 2, column contains_id: 'x+'\.\.\. is longer"
+    ):
+        feed_import(
+            path=fares_feed(make_feed, fare_rules__txt=f"fare_id,contains_id\nCITY,{too_long}\n"),
+            destination_name="Astana",
+        )
+    assert nothing_written()
+
+
+def test_fares_show_read_only_in_the_admin(make_feed: MakeFeed, alice_client: Client) -> None:
+    feed_import(path=fares_feed(make_feed), destination_name="Astana")
+    museum = Fare.objects.get(fare_id="MUSEUM")
+
+    listing = alice_client.get("/admin/transit/fare/")
+    page = alice_client.get(f"/admin/transit/fare/{museum.pk}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert "CITY" in listing.content.decode()
+    html = page.content.decode()
+    assert "R5" in html
+    assert "museum" in html
+    assert alice_client.get("/admin/transit/fare/add/").status_code == 403
+    assert alice_client.get("/admin/transit/stop/").status_code == 200

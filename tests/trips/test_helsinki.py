@@ -66,6 +66,10 @@ def test_plans_in_helsinki_ride_real_hsl_trips_and_pass_the_checker() -> None:
     assert document["unscheduled"] == []
     rides = _rides(document)
     assert len(rides) >= 2, "only transit gets there and back"
+    journeys = [item for item in document["days"][0]["items"] if item.get("mode") == "transit"]
+    # HSL's zones A and B hold every stop of this feed: one AB ticket (2.80 EUR) each, for two people.
+    assert {(item["fare"]["amount"], item["fare"]["currency"]) for item in journeys} == {("5.60", "EUR")}
+    assert document["destination"]["currency"] == "EUR"
     for ride in rides:
         departs = datetime.fromisoformat(ride["depart"])
         assert departs.date().isoformat() == "2022-02-22"  # the feed's one service day

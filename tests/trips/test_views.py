@@ -60,6 +60,7 @@ def sample_plan_document() -> dict[str, Any]:
                         "type": "travel", "mode": "transit",
                         "depart": "2026-12-01T08:41:00+05:00", "arrive": "2026-12-01T09:48:00+05:00",
                         "minutes": 67, "wait_minutes": 4, "from": BASE, "to": ALZHIR,
+                        "fare": {"amount": "500.00", "currency": "KZT", "traveller": {"amount": "1.04", "currency": "USD"}},
                         "legs": [
                             {"mode": "walk", "depart": "2026-12-01T08:41:00+05:00",
                              "arrive": "2026-12-01T08:56:00+05:00", "from": BASE, "to": ASIA_PARK},
@@ -400,6 +401,7 @@ def test_a_bus_trip_names_the_scheduled_ride_and_the_walks_and_waits(client: Cli
         in travel
     )
     assert "Walk 3 min to ALZHIR Museum" in travel
+    assert "Fare ₸500" in travel
 
 
 def test_a_plan_with_only_rides_still_names_them(client: Client) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-__all__ = ["Money", "UnknownCurrencyError", "convert", "format_money", "minor_units"]
+__all__ = ["Money", "UnknownCurrencyError", "convert", "currency_of_country", "format_money", "minor_units"]
 
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
@@ -22,6 +22,15 @@ _MINOR_UNITS: Mapping[str, int] = {
     "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3,
 }  # fmt: skip
 _DEFAULT_MINOR_UNITS = 2
+
+_EURO_AREA = "AT BE HR CY EE FI FR DE GR IE IT LV LT LU MT NL PT SK SI ES AD MC SM VA ME XK"
+# Local currency of the countries a destination is most likely to be in; ISO 4217 by ISO 3166 code.
+_COUNTRY_CURRENCY: Mapping[str, str] = {
+    **dict.fromkeys(_EURO_AREA.split(), "EUR"),
+    "KZ": "KZT", "US": "USD", "GB": "GBP", "RU": "RUB", "CN": "CNY", "JP": "JPY", "KR": "KRW", "SE": "SEK",
+    "NO": "NOK", "DK": "DKK", "IS": "ISK", "PL": "PLN", "CZ": "CZK", "HU": "HUF", "CH": "CHF", "TR": "TRY",
+    "UZ": "UZS", "KG": "KGS", "GE": "GEL", "AM": "AMD", "AZ": "AZN", "UA": "UAH", "CA": "CAD", "AU": "AUD",
+}  # fmt: skip
 
 _SYMBOLS: Mapping[str, str] = {"KZT": "₸", "USD": "$", "EUR": "€"}
 
@@ -56,6 +65,11 @@ class Money:
         if not self.amount.is_finite():
             raise ValueError(f"Money amount must be finite, got {self.amount}.")
         _check_code(self.currency)
+
+
+def currency_of_country(country: str) -> str | None:
+    """The local currency of an ISO 3166 country ("FI" -> "EUR"), None when not in the table."""
+    return _COUNTRY_CURRENCY.get(country.upper())
 
 
 def _rate(rates: Mapping[str, Decimal], currency: str) -> Decimal:

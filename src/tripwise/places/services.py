@@ -7,12 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from unidecode import unidecode
 
 from tripwise.core.errors import TripwiseError
-from tripwise.core.hours import OpeningHoursError, validate_opening_hours
+from tripwise.core.hours import OpeningHoursError, country_of_zone, validate_opening_hours
+from tripwise.core.money import currency_of_country
 from tripwise.core.text import fold
 from tripwise.places.models import Access, Destination, Place, Price
 from tripwise.places.selectors import destination_find
@@ -96,10 +98,16 @@ def destination_get_or_create(
                 f"Destination {name!r} is new and its time zone is unknown: give a time zone or coordinates.",
             )
         timezone = timezone_at(lat=lat, lon=lon)
+    zone = timezone_validate(timezone)
+    # The zone says which country, and the country its money: what prices and fares there are shown in.
+    country = country_of_zone(zoneinfo.ZoneInfo(zone)) or ""
+    currency = currency_of_country(country) or ""
     destination = Destination.objects.create(
         slug=slug or unique_slug(Destination, name),
         name=name.strip(),
-        timezone=timezone_validate(timezone),
+        country=country,
+        currency=currency if currency in settings.CURRENCY_RATES else settings.DEFAULT_VISITOR_CURRENCY,
+        timezone=zone,
         lat=lat if lat is not None else 0.0,
         lon=lon if lon is not None else 0.0,
     )

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
-from tripwise.transit.models import Feed, Route, Stop, Trip
+from tripwise.transit.models import Fare, FareRule, Feed, Route, Stop, Trip
 
 
 def _count(model: type[Route] | type[Stop] | type[Trip]) -> Subquery:
@@ -81,7 +81,7 @@ class FeedAdmin(admin.ModelAdmin[Feed]):
 
 @admin.register(Stop)
 class StopAdmin(ReadOnlyAdmin):
-    list_display = ["stop_id", "code", "name", "location_type", "lat", "lon", "feed"]
+    list_display = ["stop_id", "code", "name", "location_type", "zone_id", "lat", "lon", "feed"]
     list_filter = ["feed", "location_type"]
     search_fields = ["stop_id", "code", "name"]
     list_select_related = ["feed"]
@@ -102,3 +102,23 @@ class TripAdmin(ReadOnlyAdmin):
     search_fields = ["trip_id", "headsign", "route__route_id", "route__short_name"]
     list_select_related = ["feed", "route", "service"]
     raw_id_fields = ["route", "service"]
+
+
+class FareRuleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = FareRule
+    fields = ["route_id", "origin_id", "destination_id", "contains_id"]
+    readonly_fields = ["route_id", "origin_id", "destination_id", "contains_id"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Fare)
+class FareAdmin(ReadOnlyAdmin):
+    list_display = ["fare_id", "price", "currency", "transfers", "transfer_duration", "feed"]
+    list_filter = ["feed"]
+    search_fields = ["fare_id"]
+    list_select_related = ["feed"]
+    inlines = [FareRuleInline]

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zoneinfo
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import IO, overload
@@ -26,6 +28,8 @@ __all__ = ["REQUIRED_FILES", "GtfsFeedFiles", "GtfsRow", "bad_gtfs"]
 
 REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 CALENDAR_FILES = ("calendar.txt", "calendar_dates.txt")
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def bad_gtfs(message: str) -> TripwiseError:
@@ -96,6 +100,30 @@ class GtfsRow:
         number = self.integer(column, choices=choices)
         assert number is not None  # required() refused a blank value
         return number
+
+    def price(self, column: str, *, places: int) -> Decimal:
+        """A required amount of money: plain digits, at most `places` decimals that are not trailing zeros."""
+        value = self.required(column)
+        # Decimal() would also read "-1", "Infinity", "NaN" and "1e3": a price is written as plain digits.
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            raise self.error(column, f"{value!r} is not a price; write it as digits, e.g. 2.80 (0 or more).")
+        amount = Decimal(value)
+        exponent = amount.normalize().as_tuple().exponent
+        assert isinstance(exponent, int)  # finite: the pattern allows digits only
+        if -exponent > places:
+            raise self.error(
+                column, f"{value} has more than {places} decimals, which Tripwise does not store."
+            )
+        return amount
+
+    def currency(self, column: str) -> str:
+        """A required ISO 4217 code, upper-cased ("eur" is read as EUR)."""
+        value = self.required(column)
+        if not _CURRENCY.fullmatch(value.upper()):
+            raise self.error(
+                column, f"{value!r} is not an ISO 4217 currency code; use three letters such as EUR."
+            )
+        return value.upper()
 
     def coordinate(self, column: str, *, limit: float, required: bool) -> float | None:
         value = self.values.get(column, "").strip()

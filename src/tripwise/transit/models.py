@@ -54,6 +54,9 @@ class Stop(models.Model):
     location_type = models.PositiveSmallIntegerField(default=0)
     parent_station = models.CharField(max_length=120, blank=True)
     platform_code = models.CharField(max_length=60, blank=True)
+    zone_id = models.CharField(
+        max_length=120, blank=True, default="", help_text="Fare zone (stops.txt zone_id) named by fare rules."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "stop_id"], name="stop_unique_id")]
@@ -166,3 +169,54 @@ class Frequency(models.Model):
 
     def __str__(self) -> str:
         return f"trip {self.trip_id} every {self.headway_seconds} s"
+
+
+class Fare(models.Model):
+    """fare_attributes.txt: a ticket. Which rides it is good for is in its FareRules."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="fares")
+    fare_id = models.CharField(max_length=120)
+    price = models.DecimalField(max_digits=14, decimal_places=4)
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code (currency_type), e.g. EUR.")
+    transfers = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Transfers allowed; empty means unlimited, as in GTFS."
+    )
+    transfer_duration = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Seconds from the first departure to the last arrival; empty: no limit.",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feed", "fare_id"], name="fare_unique_id")]
+
+    def __str__(self) -> str:
+        return f"{self.fare_id} {self.price} {self.currency}"
+
+
+class FareRule(models.Model):
+    """fare_rules.txt: where a fare applies. Blank fields match anything; ids stay text (as in the file) since
+    zones are only names on stops and a rule may name a route the feed does not carry."""
+
+    fare = models.ForeignKey(Fare, on_delete=models.CASCADE, related_name="rules")
+    route_id = models.CharField(max_length=120, blank=True)
+    origin_id = models.CharField(max_length=120, blank=True)
+    destination_id = models.CharField(max_length=120, blank=True)
+    contains_id = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fare", "route_id", "origin_id", "destination_id", "contains_id"],
+                name="fare_rule_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        parts = [
+            f"route {self.route_id}" if self.route_id else "",
+            f"from {self.origin_id}" if self.origin_id else "",
+            f"to {self.destination_id}" if self.destination_id else "",
+            f"through {self.contains_id}" if self.contains_id else "",
+        ]
+        return f"{self.fare.fare_id}: {' '.join(part for part in parts if part) or 'everywhere'}"

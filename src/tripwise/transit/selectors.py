@@ -14,6 +14,7 @@ from django.db.models import Q
 from tripwise.core.errors import TripwiseError
 from tripwise.core.transit.calendar import ServiceCalendar
 from tripwise.core.transit.departures import Departure, ScheduledDeparture, next_departures
+from tripwise.core.transit.fares import FareProduct, FareRuleData
 from tripwise.core.transit.network import (
     Call,
     FeedData,
@@ -23,7 +24,18 @@ from tripwise.core.transit.network import (
     scheduled_trips,
 )
 from tripwise.places.models import Destination
-from tripwise.transit.models import Feed, Frequency, Route, Service, ServiceException, Stop, StopTime, Trip
+from tripwise.transit.models import (
+    Fare,
+    FareRule,
+    Feed,
+    Frequency,
+    Route,
+    Service,
+    ServiceException,
+    Stop,
+    StopTime,
+    Trip,
+)
 
 __all__ = [
     "feed_data_for",
@@ -209,8 +221,10 @@ def route_next_departures(
 
 def _feed_data(feed: Feed) -> FeedData:
     """One feed as plain data: a handful of values_list queries, no model instance per row."""
-    stop_rows = list(Stop.objects.filter(feed=feed).values_list("pk", "stop_id", "name", "lat", "lon"))
-    stop_ids = {pk: stop_id for pk, stop_id, _, _, _ in stop_rows}
+    stop_rows = list(
+        Stop.objects.filter(feed=feed).values_list("pk", "stop_id", "name", "lat", "lon", "zone_id")
+    )
+    stop_ids = {pk: stop_id for pk, stop_id, *_ in stop_rows}
     routes = {
         pk: (route_id, short_name or long_name or route_id)
         for pk, route_id, short_name, long_name in Route.objects.filter(feed=feed).values_list(
@@ -252,8 +266,8 @@ def _feed_data(feed: Feed) -> FeedData:
         )
     # Stops that trips call at and that have a position (stations and entrances are not ridden to).
     stops = tuple(
-        StopPoint(stop_id=stop_id, name=name, lat=lat, lon=lon)
-        for pk, stop_id, name, lat, lon in stop_rows
+        StopPoint(stop_id=stop_id, name=name, lat=lat, lon=lon, zone_id=zone_id)
+        for pk, stop_id, name, lat, lon, zone_id in stop_rows
         if pk in used and lat is not None and lon is not None
     )
     return FeedData(
@@ -263,6 +277,18 @@ def _feed_data(feed: Feed) -> FeedData:
         trips=tuple(trips),
         calendars=tuple(service_calendars(feed).values()),
         version=f"{feed.pk}:{feed.imported_at.isoformat()}",
+        fares=tuple(
+            FareProduct(fare_id, price, currency, transfers, duration)
+            for fare_id, price, currency, transfers, duration in Fare.objects.filter(feed=feed)
+            .order_by("fare_id")
+            .values_list("fare_id", "price", "currency", "transfers", "transfer_duration")
+        ),
+        fare_rules=tuple(
+            FareRuleData(*row)
+            for row in FareRule.objects.filter(fare__feed=feed)
+            .order_by("fare__fare_id", "pk")
+            .values_list("fare__fare_id", "route_id", "origin_id", "destination_id", "contains_id")
+        ),
     )
 
 

@@ -17,6 +17,8 @@ from tripwise.places.services import destination_get_or_create
 from tripwise.transit.gtfs_reader import GtfsFeedFiles, GtfsRow, bad_gtfs
 from tripwise.transit.models import (
     Agency,
+    Fare,
+    FareRule,
     Feed,
     Frequency,
     Route,
@@ -32,6 +34,7 @@ __all__ = ["BATCH_SIZE", "PROGRESS_EVERY", "FeedImportReport", "feed_import"]
 BATCH_SIZE = 5_000
 PROGRESS_EVERY = 20_000
 ID_LENGTH = 120  # max_length of every *_id column in transit.models
+MAX_SECONDS = 2_147_483_647  # the largest PositiveIntegerField every backend stores
 
 # The files we read. Anything else in the feed is listed in the report as not imported.
 USED_FILES = (
@@ -44,6 +47,8 @@ USED_FILES = (
     "stop_times.txt",
     "frequencies.txt",
     "feed_info.txt",
+    "fare_attributes.txt",
+    "fare_rules.txt",
 )
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -200,9 +205,16 @@ def _read_stops(run: _Import) -> list[Stop]:
                 location_type=location_type,
                 parent_station=row.text("parent_station", ID_LENGTH),
                 platform_code=row.text("platform_code", 60),
+                zone_id=_optional_id(row, "zone_id"),
             )
         )
     return stops
+
+
+def _optional_id(row: GtfsRow, column: str) -> str:
+    """An id that may be blank; refused when too long (clipping could make two ids one)."""
+    value = row.text(column)
+    return row.required(column, ID_LENGTH) if value else ""
 
 
 def _import_routes(run: _Import, feed: Feed, agencies: dict[str, int]) -> dict[str, int]:
@@ -362,6 +374,65 @@ def _import_frequencies(run: _Import, trips: dict[str, int]) -> None:
     run.counts["frequencies"] = _bulk_create(Frequency, frequencies())
 
 
+def _import_fares(run: _Import, feed: Feed) -> None:
+    """fare_attributes.txt and fare_rules.txt, when the feed has them (fares v1).
+
+    A rule's route and zones stay text and are not checked against routes.txt and stops.txt: regional feeds
+    cut from a bigger network (HSL's) keep rules for routes and zones outside the cut, which do no harm.
+    """
+    fare_ids: dict[str, int] = {}
+    if run.files.has("fare_attributes.txt"):
+
+        def fares() -> Iterable[Fare]:
+            rows = run.rows("fare_attributes.txt", ["fare_id", "price", "currency_type"])
+            for fare_id, row in _unique(run, rows, "fare_id"):
+                # Read only to refuse a wrong value: paying on board or before does not change the price.
+                row.integer("payment_method", choices=(0, 1))
+                duration = row.integer("transfer_duration")
+                if duration is not None and duration > MAX_SECONDS:
+                    raise row.error("transfer_duration", f"{duration} seconds is more than Tripwise stores.")
+                yield Fare(
+                    feed=feed,
+                    fare_id=fare_id,
+                    price=row.price("price", places=4),
+                    currency=row.currency("currency_type"),
+                    # Blank means unlimited transfers in GTFS, hence None rather than a default of 0.
+                    transfers=row.integer("transfers", choices=(0, 1, 2)),
+                    transfer_duration=duration,
+                )
+
+        run.counts["fares"] = _bulk_create(Fare, fares())
+        fare_ids = _ids(Fare, feed, "fare_id")
+    else:
+        run.counts["fares"] = 0
+
+    def rules() -> Iterable[FareRule]:
+        seen: set[tuple[int, str, str, str, str]] = set()
+        for row in run.rows("fare_rules.txt", ["fare_id"]):
+            fare = fare_ids.get(row.required("fare_id", ID_LENGTH))
+            if fare is None:
+                run.skip(row, "unknown fare_id")
+                continue
+            route, origin, destination, contains = (
+                _optional_id(row, column)
+                for column in ("route_id", "origin_id", "destination_id", "contains_id")
+            )
+            key = (fare, route, origin, destination, contains)
+            if key in seen:
+                run.skip(row, "repeated rule")
+                continue
+            seen.add(key)
+            yield FareRule(
+                fare_id=fare,
+                route_id=route,
+                origin_id=origin,
+                destination_id=destination,
+                contains_id=contains,
+            )
+
+    run.counts["fare rules"] = _bulk_create(FareRule, rules()) if run.files.has("fare_rules.txt") else 0
+
+
 def _feed_info(run: _Import) -> dict[str, str | date | None]:
     if not run.files.has("feed_info.txt"):
         return {}
@@ -440,8 +511,9 @@ def feed_import(
     """Import the GTFS feed at `path` (a .zip or a folder) into the destination, in one transaction.
 
     A feed of the same name in that destination is replaced. A new destination takes its time zone from
-    agency.txt and its position from the mean of the stops. Rows that refer to unknown trips, routes, services
-    or stops are skipped and counted; a malformed value in a required field refuses the whole feed.
+    agency.txt and its position from the mean of the stops. Fares (fare_attributes.txt, fare_rules.txt) are
+    read when the feed has them. Rows that refer to unknown trips, routes, services, stops or fares are skipped
+    and counted; a malformed value in a required field refuses the whole feed.
     """
     started = time.perf_counter()
     name = (feed_name or path.name.removesuffix(".zip")).strip()
@@ -486,6 +558,7 @@ def feed_import(
             _import_frequencies(run, trip_ids)
         else:
             run.counts["frequencies"] = 0
+        _import_fares(run, feed)
 
         if feed.start_date is None or feed.end_date is None:
             feed.start_date = feed.start_date or first_day

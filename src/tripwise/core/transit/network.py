@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from tripwise.core.engine.model import Connection
 from tripwise.core.transit import _csa
 from tripwise.core.transit.calendar import ServiceCalendar, format_gtfs_time, service_day_origin
+from tripwise.core.transit.fares import FareProduct, FareRuleData
 from tripwise.core.transit.raptor import Footpath, Timetable, TripTimes, earliest_arrival
 
 __all__ = [
@@ -78,6 +79,7 @@ class StopPoint:
     name: str
     lat: float
     lon: float
+    zone_id: str = ""  # stops.txt zone_id, what fare rules name; "" when the stop has none
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class FeedData:
     trips: tuple[ScheduledTrip, ...]
     calendars: tuple[ServiceCalendar, ...]
     version: str  # changes whenever the feed is imported again (a cache key)
+    fares: tuple[FareProduct, ...] = ()  # fare_attributes.txt; none: the feed says nothing about fares
+    fare_rules: tuple[FareRuleData, ...] = ()  # fare_rules.txt
 
 
 # A stop_times row as the readers hand it over: stop_id, arrival, departure (None when untimed),

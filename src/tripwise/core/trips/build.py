@@ -261,7 +261,8 @@ def _transit_travel(
     return TableTravel(fixed, ptr, np.concatenate(departs), np.concatenate(arrives))
 
 
-def build_problem(data: PlanningInput) -> Built:
+def build_problem(data: PlanningInput, *, fare_reserve: int = 0) -> Built:
+    """The engine's problem for `data`; `fare_reserve` (minor units) is kept out of the budget for fares."""
     request = data.request
     clock = Clock(request.start_date, ZoneInfo(data.timezone))
     tours = tuple(
@@ -333,6 +334,6 @@ def build_problem(data: PlanningInput) -> Built:
     budget = None
     if request.budget is not None:
         amount, currency = request.budget
-        budget = minor(convert(Money(amount, currency), data.currency, data.rates))
+        budget = max(0, minor(convert(Money(amount, currency), data.currency, data.rates)) - fare_reserve)
     problem = Problem(stops=tuple(stops), tours=tours, travel=travel, budget=budget)
     return Built(problem, clock, tuple(candidates), tuple(points), walk, car, metres)

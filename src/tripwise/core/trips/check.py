@@ -20,6 +20,7 @@ from tripwise.core.hours import open_intervals
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.calendar import service_day_origin
 from tripwise.core.transit.network import FeedData, ScheduledTrip
+from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
 from tripwise.core.trips.request import TripRequest
@@ -152,6 +153,25 @@ def _travel_problems(item: Mapping[str, Any], facts: CheckFacts) -> list[str]:
     return problems
 
 
+def _fare(item: Mapping[str, Any], fares: FareTables, facts: CheckFacts) -> Decimal:
+    """The party's fare for a transit item, priced again from its rides and the feeds' fare tables."""
+    rides = [
+        RideRef(
+            ride.get("feed") or "",
+            ride["trip_id"],
+            ride["from_stop_id"],
+            ride["to_stop_id"],
+            int(_at(ride["depart"]).timestamp()),
+            int(_at(ride["arrive"]).timestamp()),
+        )
+        for ride in item.get("rides", [])
+    ]
+    each = fares.fare(rides) if rides else None
+    if each is None:
+        return Decimal(0)
+    return convert(each, facts.currency, facts.rates).amount * facts.request.party
+
+
 def _party_cost(place: PlaceFacts, facts: CheckFacts) -> Decimal:
     if place.adult_price is None:
         return Decimal(0)
@@ -165,6 +185,7 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
     request = facts.request
     tz = ZoneInfo(facts.timezone)
     problems: list[str] = []
+    fares = FareTables(facts.feeds)
     seen: set[str] = set()
     total = Decimal(0)
     days: Sequence[Mapping[str, Any]] = document.get("days", [])
@@ -210,6 +231,7 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
                         f"{day['date']}: travel at {begin:%H:%M} leaves from elsewhere than {where.get('name')}"
                     )
                 problems += [f"{day['date']}: {p}" for p in _travel_problems(item, facts)]
+                total += _fare(item, fares, facts)
                 where = item["to"]
             cursor = finish
         if cursor > day_end:

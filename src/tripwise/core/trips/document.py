@@ -20,6 +20,7 @@ from tripwise.core.hours import describe_closed_days
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.network import TransitJourney
 from tripwise.core.trips.build import Built, Candidate, PlanningInput
+from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
 from tripwise.core.trips.travel import SAME_SPOT_M
@@ -43,6 +44,27 @@ def money_json(money: Money, traveller: str | None, rates: Mapping[str, Any]) ->
         other = convert(money, traveller, rates)
         result["traveller"] = {"amount": str(other.amount), "currency": other.currency}
     return result
+
+
+def _fare(journey: TransitJourney, data: PlanningInput, fares: FareTables) -> Money | None:
+    """The party's fare for the journey in local currency; None when the feed does not say."""
+    rides = [
+        RideRef(
+            leg.feed or "",
+            leg.trip_id or "",
+            leg.from_stop_id or "",
+            leg.to_stop_id or "",
+            leg.depart,
+            leg.arrive,
+        )
+        for leg in journey.legs
+        if leg.kind == "ride"
+    ]
+    each = fares.fare(rides)
+    if each is None:
+        return None
+    local = convert(each, data.currency, data.rates)
+    return Money(local.amount * data.request.party, data.currency)
 
 
 def _journey_item(built: Built, journey: TransitJourney, origin: Point, target: Point) -> dict[str, Any]:
@@ -86,8 +108,8 @@ def _journey_item(built: Built, journey: TransitJourney, origin: Point, target: 
             "rides": rides, "wait_minutes": round(wait / 60)}  # fmt: skip
 
 
-def _travel(built: Built, data: PlanningInput, tour: int, origin: int, target: int, depart: int,
-            limit: int) -> tuple[dict[str, Any] | None, int]:  # fmt: skip
+def _travel(built: Built, data: PlanningInput, fares: FareTables, tour: int, origin: int, target: int,
+            depart: int, limit: int) -> tuple[dict[str, Any] | None, int]:  # fmt: skip
     """The travel item from node `origin` to `target` leaving at `depart`, and when it arrives."""
     if origin == target:
         return None, depart
@@ -105,7 +127,10 @@ def _travel(built: Built, data: PlanningInput, tour: int, origin: int, target: i
     if network is not None:
         journey = network.journey((a.lat, a.lon), (b.lat, b.lon), depart)
         if journey is not None and journey.legs:
-            options.append((journey.arrive, 2, _journey_item(built, journey, a, b)))
+            item = _journey_item(built, journey, a, b)
+            fare = _fare(journey, data, fares)
+            item["fare"] = None if fare is None else money_json(fare, data.request.currency, data.rates)
+            options.append((journey.arrive, 2, item))
     best = min(arrive for arrive, _, _ in options)
     good_enough = max(best, min(limit, best + SIMPLER_IS_WORTH_S))
     arrive, _preference, item = min((o for o in options if o[0] <= good_enough), key=lambda o: o[1])
@@ -143,7 +168,9 @@ def _visit_notes(candidate: Candidate, day_index: int, data: PlanningInput) -> l
     return notes
 
 
-def assemble_days(data: PlanningInput, built: Built, plans: Sequence[TourPlan]) -> list[dict[str, Any]]:
+def assemble_days(
+    data: PlanningInput, built: Built, plans: Sequence[TourPlan], fares: FareTables
+) -> list[dict[str, Any]]:
     problem, clock = built.problem, built.clock
     traveller = data.request.currency
     days: list[dict[str, Any]] = []
@@ -154,7 +181,7 @@ def assemble_days(data: PlanningInput, built: Built, plans: Sequence[TourPlan]) 
         day_cost = Money(Decimal(0), data.currency)
         for visit in plan.visits:
             stop, candidate = problem.stops[visit.stop], built.candidates[visit.stop]
-            travel, arrive = _travel(built, data, t, node, stop.node, now, visit.arrival)
+            travel, arrive = _travel(built, data, fares, t, node, stop.node, now, visit.arrival)
             start = earliest_start(stop, t, arrive)
             if start is None:
                 raise PlanAssemblyError(
@@ -183,9 +210,11 @@ def assemble_days(data: PlanningInput, built: Built, plans: Sequence[TourPlan]) 
                 day_cost = Money(day_cost.amount + candidate.cost.amount, data.currency)
             items.append(item)
             node, now = stop.node, start + stop.duration
-        travel, _arrive = _travel(built, data, t, node, tour.end_node, now, plan.arrive)
+        travel, _arrive = _travel(built, data, fares, t, node, tour.end_node, now, plan.arrive)
         if travel is not None:
             items.append(_timed(travel, built))
+        fares_paid = sum((Decimal(item["fare"]["amount"]) for item in items if item.get("fare")), Decimal(0))
+        day_cost = Money(day_cost.amount + fares_paid, data.currency)
         days.append(
             {
                 "date": day.isoformat(),

@@ -13,9 +13,10 @@ from tripwise.core.engine.checker import check
 from tripwise.core.engine.solver import solve
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.network import FeedData
-from tripwise.core.trips.build import PlanningInput, build_problem
+from tripwise.core.trips.build import PlanningInput, build_problem, minor
 from tripwise.core.trips.check import CheckFacts, check_plan
 from tripwise.core.trips.document import assemble_days, money_json
+from tripwise.core.trips.fares import FareTables
 from tripwise.core.trips.opening import ASSUMED_HOURS
 from tripwise.core.trips.reasons import unscheduled_reason
 from tripwise.core.trips.request import request_to_json
@@ -23,22 +24,38 @@ from tripwise.core.trips.tidy import tidy_routes
 
 __all__ = ["make_plan"]
 
+_BUDGET_ATTEMPTS = 4
 ESTIMATES = "Walking and driving times are estimated from the distance; transit times are from the timetable."
+
+
+def _minor_total(days: Sequence[dict[str, Any]], data: PlanningInput) -> int:
+    return minor(Money(sum((Decimal(day["cost"]["amount"]) for day in days), Decimal(0)), data.currency))
 
 
 def make_plan(
     data: PlanningInput, *, feeds: Sequence[FeedData] = (), time_limit: float = 1.0, seed: int = 0
 ) -> dict[str, Any]:
     """The plan document (docs/plans.md) for `data`, with the checker's verdict in its "check" field."""
-    built = build_problem(data)
-    solution = solve(built.problem, time_limit=time_limit, seed=seed, explain=False)
-    # The engine's own checker re-simulates the tidied routes: the times it gives are what the exact
-    # re-timing in assemble_days must meet or beat.
-    tidied = check(built.problem, tidy_routes(built.problem, solution.routes()))
-    if not tidied.feasible:
-        raise RuntimeError(f"the solver's plan is not feasible: {'; '.join(tidied.violations)}")
-    days = assemble_days(data, built, tidied.plans)
-
+    fares = FareTables(feeds)
+    reserve = 0
+    budget = None
+    if data.request.budget is not None:
+        amount, currency = data.request.budget
+        budget = minor(convert(Money(amount, currency), data.currency, data.rates))
+    for _attempt in range(_BUDGET_ATTEMPTS):
+        built = build_problem(data, fare_reserve=reserve)
+        solution = solve(built.problem, time_limit=time_limit, seed=seed, explain=False)
+        # The engine's own checker re-simulates the tidied routes: the times it gives are what the exact
+        # re-timing in assemble_days must meet or beat.
+        tidied = check(built.problem, tidy_routes(built.problem, solution.routes()))
+        if not tidied.feasible:
+            raise RuntimeError(f"the solver's plan is not feasible: {'; '.join(tidied.violations)}")
+        days = assemble_days(data, built, tidied.plans, fares)
+        # Fares depend on the journeys chosen, which the engine does not price; when they push the plan over
+        # the budget, plan again with that much kept aside for them.
+        if budget is None or _minor_total(days, data) <= budget or reserve >= budget:
+            break
+        reserve += _minor_total(days, data) - budget
     unscheduled = []
     for left in solution.left_out:
         stop = built.problem.stops[left.stop]
@@ -68,8 +85,8 @@ def make_plan(
     cost: dict[str, Any] = {"total": money_json(total, traveller, data.rates), "budget": None}
     if data.request.budget is not None:
         amount, currency = data.request.budget
-        budget = convert(Money(amount, currency), data.currency, data.rates)
-        cost["budget"] = money_json(budget, traveller, data.rates)
+        limit = convert(Money(amount, currency), data.currency, data.rates)
+        cost["budget"] = money_json(limit, traveller, data.rates)
     document: dict[str, Any] = {
         "destination": {
             "id": data.destination_id,
