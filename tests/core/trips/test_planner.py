@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -155,3 +156,36 @@ def test_a_place_open_past_midnight_the_night_before_counts_in_the_early_morning
     document = plan({"start_date": "2026-12-05", "day_start": "00:30", "day_end": "02:30", "must_see": ["night-bar"]},
                     places=(*PLACES, night_club))  # fmt: skip
     assert visits(document["days"][0]) == ["night-bar"]  # Saturday 00:30-02:30 is Friday's opening
+
+
+def test_with_a_car_the_far_memorial_is_a_drive_there_and_back() -> None:
+    document = plan({"start_date": "2026-12-01", "modes": ["car"], "must_see": ["memorial"]})
+    items = document["days"][0]["items"]
+    index = next(i for i, item in enumerate(items) if item.get("place_id") == "memorial")
+    assert items[index - 1]["mode"] == "car"
+    assert items[index + 1]["mode"] == "car"
+    assert "rides" not in items[index - 1]
+
+
+def test_a_plan_across_the_spring_clock_change_keeps_local_hours() -> None:
+    helsinki = tuple(replace(p, timezone="Europe/Helsinki") for p in PLACES if p.id != "memorial")
+    data = planning_input(
+        {"start_date": "2026-03-28", "days": 2, "modes": ["walk"]},
+        places=helsinki,
+        feeds=(),
+        timezone="Europe/Helsinki",
+    )
+    document = make_plan(data, time_limit=0.3)
+    assert check_plan(document, check_facts(data, feeds=())) == []
+    saturday, sunday = document["days"]
+    assert saturday["start"] == "2026-03-28T09:00:00+02:00"
+    assert sunday["start"] == "2026-03-29T09:00:00+03:00"  # clocks went forward at 03:00 that night
+    visits_on_local_clock = [
+        item for day in document["days"] for item in day["items"] if item["type"] == "visit"
+    ]
+    assert visits_on_local_clock
+    hours = {p.id: p.opening_hours for p in helsinki}
+    for item in visits_on_local_clock:  # every opening is a wall-clock rule, whatever the offset that day
+        if hours[item["place_id"]] == "Tu-Su 10:00-18:00":
+            assert item["start"][11:16] >= "10:00"
+            assert item["end"][11:16] <= "18:00"

@@ -78,9 +78,9 @@ FEED = FeedData(
 
 
 def planning_input(request: dict[str, Any], *, places: Sequence[PlaceFacts] = PLACES,
-                   feeds: Sequence[FeedData] = (FEED,)) -> PlanningInput:  # fmt: skip
+                   feeds: Sequence[FeedData] = (FEED,), timezone: str = TZ) -> PlanningInput:  # fmt: skip
     trip: TripRequest = parse_request({"destination": "steppe-town", **request})
-    clock = Clock(trip.start_date, ZoneInfo(TZ))
+    clock = Clock(trip.start_date, ZoneInfo(timezone))
     networks = tuple(
         TransitNetwork.build(feeds, day=day, clock_origin=clock.origin) if feeds and "transit" in trip.modes
         else None
@@ -88,7 +88,7 @@ def planning_input(request: dict[str, Any], *, places: Sequence[PlaceFacts] = PL
     )  # fmt: skip
     base = Point("Hotel by the hub", HUB[0] + 0.0003, HUB[1])
     return PlanningInput(
-        request=trip, destination_id="steppe-town", destination_name="Steppe Town", timezone=TZ, currency="KZT",
+        request=trip, destination_id="steppe-town", destination_name="Steppe Town", timezone=timezone, currency="KZT",
         places=tuple(places), base=base, must_see=trip.must_see, avoid=frozenset(trip.avoid), locks=trip.locks,
         networks=networks, rates=RATES,
     )  # fmt: skip
@@ -96,7 +96,7 @@ def planning_input(request: dict[str, Any], *, places: Sequence[PlaceFacts] = PL
 
 def check_facts(data: PlanningInput, feeds: Sequence[FeedData] = (FEED,)) -> CheckFacts:
     return CheckFacts(
-        request=data.request, timezone=TZ, currency="KZT", places={p.id: p for p in data.places},
+        request=data.request, timezone=data.timezone, currency="KZT", places={p.id: p for p in data.places},
         base=data.base, must_see=frozenset(data.must_see) | {lock.place for lock in data.locks},
         avoid=data.avoid, feeds=tuple(feeds), rates=RATES,
     )  # fmt: skip
