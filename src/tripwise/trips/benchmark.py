@@ -5,7 +5,8 @@
 Builds a throw-away SQLite database (or uses DATABASE_URL), imports the city with the same commands a user
 runs (their wall times are part of the report), then sends trip requests through Django's full request
 stack (middleware, JSON parsing, the view, the service, the database) and reports the median, 95th
-percentile and worst time, with how many plans the checker accepted. The first request pays the one-off
+percentile and worst time, with how many plans the checker accepted. The baseline, measured in the same
+run, is the same trip on foot (no timetable to route on): the difference is what transit costs. The first request pays the one-off
 costs (compiling the engine, loading the timetable into the process cache) and is reported apart.
 Progress goes to stderr. Needs ../shared/data/cities/helsinki (the path can be given).
 """
@@ -49,6 +50,16 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _post(client: Any, request: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    response = client.post("/api/plans", json.dumps(request), content_type="application/json")
+    seconds = time.perf_counter() - started
+    if response.status_code != 201:
+        raise RuntimeError(f"POST /api/plans answered {response.status_code}: {response.content[:300]!r}")
+    plan: dict[str, Any] = response.json()
+    return seconds, plan
+
+
 def run(*, city: Path, requests: int, days: int, seed: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.test import Client
@@ -72,6 +83,7 @@ def run(*, city: Path, requests: int, days: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)  # noqa: S311 - a reproducible workload, not a secret
     client = Client()
     timings: list[float] = []
+    walk_timings: list[float] = []
     checked = candidates = 0
     for number in range(requests + 1):
         request = {
@@ -84,16 +96,15 @@ def run(*, city: Path, requests: int, days: int, seed: int) -> dict[str, Any]:
             "must_see": rng.sample(sights, 2),
             "party": {"adults": 2, "children": rng.choice([0, 1])},
         }
-        started = time.perf_counter()
-        response = client.post("/api/plans", json.dumps(request), content_type="application/json")
-        seconds = time.perf_counter() - started
-        if response.status_code != 201:
-            raise RuntimeError(f"POST /api/plans answered {response.status_code}: {response.content[:300]!r}")
-        plan = response.json()
+        seconds, plan = _post(client, request)
         if number == 0:
             figures["first_request_s"] = round(seconds, 3)
             continue
         timings.append(seconds)
+        # The baseline, in the same run: the same trip on foot, with no timetable to route on.
+        walk_seconds, walk_plan = _post(client, {**request, "modes": ["walk"]})
+        walk_timings.append(walk_seconds)
+        checked += walk_plan["check"]["ok"]
         checked += plan["check"]["ok"]
         candidates = max(candidates, plan.get("stats", {}).get("candidates", 0))
         _say(
@@ -106,7 +117,9 @@ def run(*, city: Path, requests: int, days: int, seed: int) -> dict[str, Any]:
         median_ms=round(statistics.median(timings) * 1000),
         p95_ms=round(_percentile(timings, 0.95) * 1000),
         max_ms=round(max(timings) * 1000),
-        checker_ok=f"{checked}/{requests}",
+        walk_only_median_ms=round(statistics.median(walk_timings) * 1000),
+        walk_only_p95_ms=round(_percentile(walk_timings, 0.95) * 1000),
+        checker_ok=f"{checked}/{2 * requests}",
         machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     )
     return figures

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,8 @@ from tripwise.core.trips.tidy import tidy_routes
 __all__ = ["make_plan"]
 
 _BUDGET_ATTEMPTS = 4
+MIN_SEARCH_S = 0.15  # the solver's least search time, however long building took
+FINISHING_S = 0.1  # kept back for tidying, re-timing with exact journeys and checking
 ESTIMATES = "Walking and driving times are estimated from the distance; transit times are from the timetable."
 
 
@@ -35,7 +38,12 @@ def _minor_total(days: Sequence[dict[str, Any]], data: PlanningInput) -> int:
 def make_plan(
     data: PlanningInput, *, feeds: Sequence[FeedData] = (), time_limit: float = 1.0, seed: int = 0
 ) -> dict[str, Any]:
-    """The plan document (docs/plans.md) for `data`, with the checker's verdict in its "check" field."""
+    """The plan document (docs/plans.md) for `data`, with the checker's verdict in its "check" field.
+
+    `time_limit` is for the whole plan: the solver searches for what is left of it once the problem is built
+    (but never less than MIN_SEARCH_S), so a slow start does not make a slow answer.
+    """
+    started = time.perf_counter()
     fares = FareTables(feeds)
     reserve = 0
     budget = None
@@ -44,7 +52,8 @@ def make_plan(
         budget = minor(convert(Money(amount, currency), data.currency, data.rates))
     for _attempt in range(_BUDGET_ATTEMPTS):
         built = build_problem(data, fare_reserve=reserve)
-        solution = solve(built.problem, time_limit=time_limit, seed=seed, explain=False)
+        remaining = time_limit - (time.perf_counter() - started) - FINISHING_S
+        solution = solve(built.problem, time_limit=max(MIN_SEARCH_S, remaining), seed=seed, explain=False)
         # The engine's own checker re-simulates the tidied routes: the times it gives are what the exact
         # re-timing in assemble_days must meet or beat.
         tidied = check(built.problem, tidy_routes(built.problem, solution.routes()))
