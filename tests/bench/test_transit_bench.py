@@ -13,7 +13,8 @@ import pytest
 
 from tests.paths import DEMO, HELSINKI
 from tripwise.bench.transit import first_service_day, main, read_feed, run
-from tripwise.core.transit.network import FeedData, TransitNetwork, walking_seconds
+from tripwise.core.transit.feed import FeedData
+from tripwise.core.transit.network import TransitNetwork, walking_seconds
 
 DEMO_FEED = DEMO / "astana" / "gtfs"
 HELSINKI_FEED = HELSINKI / "hsl-helsinki-gtfs-20220222.zip"

@@ -12,7 +12,7 @@ import pytest
 from tests.paths import HELSINKI
 from tripwise.core.money import Money
 from tripwise.core.transit.fares import FareProduct, FareRuleData, RideZones, journey_fare, ride_zones
-from tripwise.core.transit.network import ScheduledTrip
+from tripwise.core.transit.feed import ScheduledTrip
 
 HSL_FEED = HELSINKI / "hsl-helsinki-gtfs-20220222.zip"
 MINUTE = 60

@@ -11,15 +11,8 @@ import numpy as np
 import pytest
 
 from tripwise.core.transit.calendar import ServiceCalendar
-from tripwise.core.transit.network import (
-    FeedData,
-    ScheduledTrip,
-    StopPoint,
-    TransitNetwork,
-    _metres,
-    scheduled_trips,
-    walking_seconds,
-)
+from tripwise.core.transit.feed import FeedData, ScheduledTrip, StopPoint, scheduled_trips
+from tripwise.core.transit.network import TransitNetwork, _metres, walking_seconds
 from tripwise.core.transit.raptor import Timetable, TripTimes, earliest_arrival
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -14,7 +14,7 @@ from tests.paths import HELSINKI as HELSINKI_DATA
 from tests.transit.tiny_feed import MakeFeed, hourly_stop_times, tiny_feed_files
 from tripwise.core.money import Money
 from tripwise.core.transit.fares import FareProduct, FareRuleData, RideZones, journey_fare, ride_zones
-from tripwise.core.transit.network import FeedData
+from tripwise.core.transit.feed import FeedData
 from tripwise.places.models import Destination
 from tripwise.transit.selectors import feed_data_for, transit_network_for
 from tripwise.transit.services import feed_import

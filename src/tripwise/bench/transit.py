@@ -30,16 +30,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tripwise.core.transit.calendar import ServiceCalendar, parse_gtfs_time
-from tripwise.core.transit.network import (
-    SAMPLE_BUDGET,
-    Call,
-    FeedData,
-    ScheduledTrip,
-    StopPoint,
-    TransitNetwork,
-    scheduled_trips,
-    warm_up,
-)
+from tripwise.core.transit.feed import Call, FeedData, ScheduledTrip, StopPoint, scheduled_trips
+from tripwise.core.transit.network import SAMPLE_BUDGET, TransitNetwork, warm_up
 
 __all__ = ["TransitBench", "first_service_day", "main", "read_feed", "run"]
 

@@ -15,14 +15,8 @@ from tripwise.core.errors import TripwiseError
 from tripwise.core.transit.calendar import ServiceCalendar
 from tripwise.core.transit.departures import Departure, ScheduledDeparture, next_departures
 from tripwise.core.transit.fares import FareProduct, FareRuleData
-from tripwise.core.transit.network import (
-    Call,
-    FeedData,
-    ScheduledTrip,
-    StopPoint,
-    TransitNetwork,
-    scheduled_trips,
-)
+from tripwise.core.transit.feed import Call, FeedData, ScheduledTrip, StopPoint, scheduled_trips
+from tripwise.core.transit.network import TransitNetwork
 from tripwise.places.models import Destination
 from tripwise.transit.models import (
     Fare,

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import transaction
 
 from tripwise.core.errors import TripwiseError
-from tripwise.core.transit.network import FeedData, TransitNetwork
+from tripwise.core.transit.feed import FeedData
+from tripwise.core.transit.network import TransitNetwork
 from tripwise.core.trips.build import PlanningInput
 from tripwise.core.trips.clock import Clock
 from tripwise.core.trips.model import PlaceFacts, Point

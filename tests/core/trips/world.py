@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from tripwise.core.money import Money
 from tripwise.core.transit.calendar import ServiceCalendar
-from tripwise.core.transit.network import FeedData, ScheduledTrip, StopPoint, TransitNetwork
+from tripwise.core.transit.feed import FeedData, ScheduledTrip, StopPoint
+from tripwise.core.transit.network import TransitNetwork
 from tripwise.core.trips.build import PlanningInput
 from tripwise.core.trips.check import CheckFacts
 from tripwise.core.trips.clock import Clock

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 
 from tripwise.core.money import Money
 
-if TYPE_CHECKING:  # network.py imports this module for FeedData: no import back at run time
-    from tripwise.core.transit.network import ScheduledTrip
+if TYPE_CHECKING:  # feed.py imports this module for FeedData: no import back at run time
+    from tripwise.core.transit.feed import ScheduledTrip
 
 __all__ = ["FareProduct", "FareRuleData", "RideZones", "journey_fare", "ride_zones"]
 

@@ -1,7 +1,7 @@
 """Public transport for the planner: GTFS feeds as plain data, one day's network, journeys and connections.
 
 The Django app (tripwise.transit.selectors) and the benchmark (tripwise.bench.transit) read feeds into
-`FeedData`; `TransitNetwork.build` turns one or more of them into the network of one day on the planner's
+`FeedData` (tripwise.core.transit.feed); `TransitNetwork.build` turns one or more of them into the network of one day on the planner's
 clock (integer seconds since `clock_origin`), and answers two kinds of question:
 
 - `journey(origin, destination, depart)`: the earliest-arriving journey between two points, with its legs
@@ -40,20 +40,16 @@ from numpy.typing import NDArray
 
 from tripwise.core.engine.model import Connection
 from tripwise.core.transit import _csa
-from tripwise.core.transit.calendar import ServiceCalendar, format_gtfs_time, service_day_origin
-from tripwise.core.transit.fares import FareProduct, FareRuleData
+from tripwise.core.transit.calendar import ServiceCalendar, service_day_origin
+from tripwise.core.transit.feed import FeedData, ScheduledTrip, StopPoint
 from tripwise.core.transit.raptor import Footpath, Timetable, TripTimes, earliest_arrival
 
 __all__ = [
     "ConnectionTable",
-    "FeedData",
     "NetworkTrip",
-    "ScheduledTrip",
-    "StopPoint",
     "TransitJourney",
     "TransitLeg",
     "TransitNetwork",
-    "scheduled_trips",
     "walking_seconds",
     "warm_up",
 ]
@@ -68,142 +64,6 @@ I64 = NDArray[np.int64]
 I32 = NDArray[np.int32]
 F64 = NDArray[np.float64]
 Point = tuple[float, float]
-
-
-# --- plain feed data -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StopPoint:
-    stop_id: str
-    name: str
-    lat: float
-    lon: float
-    zone_id: str = ""  # stops.txt zone_id, what fare rules name; "" when the stop has none
-
-
-@dataclass(frozen=True)
-class ScheduledTrip:
-    """One run of a vehicle; times are GTFS seconds from its service day's origin and may pass 86400."""
-
-    trip_id: str
-    route_id: str
-    route_name: str  # short name, else long name, else route_id
-    headsign: str
-    service_id: str
-    stop_ids: tuple[str, ...]
-    arrivals: tuple[int, ...]
-    departures: tuple[int, ...]
-    no_pickup: frozenset[int] = frozenset()  # positions one may not board at (pickup_type 1)
-    no_drop_off: frozenset[int] = frozenset()  # positions one may not alight at (drop_off_type 1)
-
-
-@dataclass(frozen=True)
-class FeedData:
-    name: str
-    timezone: str
-    stops: tuple[StopPoint, ...]
-    trips: tuple[ScheduledTrip, ...]
-    calendars: tuple[ServiceCalendar, ...]
-    version: str  # changes whenever the feed is imported again (a cache key)
-    fares: tuple[FareProduct, ...] = ()  # fare_attributes.txt; none: the feed says nothing about fares
-    fare_rules: tuple[FareRuleData, ...] = ()  # fare_rules.txt
-
-
-# A stop_times row as the readers hand it over: stop_id, arrival, departure (None when untimed),
-# pickup_type, drop_off_type; in stop_sequence order.
-Call = tuple[str, int | None, int | None, int, int]
-
-
-def scheduled_trips(
-    *,
-    trip_id: str,
-    route_id: str,
-    route_name: str,
-    headsign: str,
-    service_id: str,
-    calls: Sequence[Call],
-    frequencies: Sequence[tuple[int, int, int]] = (),
-) -> list[ScheduledTrip]:
-    """The ScheduledTrips of one trips.txt row: itself, or one per start of its frequencies.txt periods.
-
-    Untimed intermediate calls get times interpolated by position between the timed calls around them
-    (GTFS leaves interpolation to the consumer; without shape distances, position is what we have); untimed
-    calls before the first or after the last timed call are dropped. A call with only one time uses it for
-    both. Frequency periods run from start (inclusive) to end (exclusive) every headway, shifting the stop
-    times so the first departure falls on each start; those trips are named "TRIP@HH:MM:SS". Periods that
-    are only headways (exact_times 0) are taken as exact too: the nearest a plan can get to "every 10 min".
-    """
-    timed = [i for i, call in enumerate(calls) if call[1] is not None or call[2] is not None]
-    if len(timed) < 2:
-        return []
-    stop_ids: list[str] = []
-    arrivals: list[int] = []
-    departures: list[int] = []
-    no_pickup: set[int] = set()
-    no_drop_off: set[int] = set()
-    for before, after in itertools.pairwise(timed):
-        for i in range(before, after):
-            stop_id, arrive, depart, pickup, drop_off = calls[i]
-            if i == before:
-                arrive_at = arrive if arrive is not None else depart
-                depart_at = depart if depart is not None else arrive
-                assert arrive_at is not None
-                assert depart_at is not None
-            else:
-                # Interpolate by position between the timed calls around it.
-                first_depart = calls[before][2] if calls[before][2] is not None else calls[before][1]
-                next_arrive = calls[after][1] if calls[after][1] is not None else calls[after][2]
-                assert first_depart is not None
-                assert next_arrive is not None
-                share = (i - before) / (after - before)
-                arrive_at = depart_at = first_depart + round((next_arrive - first_depart) * share)
-            position = len(stop_ids)
-            stop_ids.append(stop_id)
-            arrivals.append(arrive_at)
-            departures.append(depart_at)
-            if pickup == 1:
-                no_pickup.add(position)
-            if drop_off == 1:
-                no_drop_off.add(position)
-    stop_id, arrive, depart, pickup, drop_off = calls[timed[-1]]
-    last_arrive = arrive if arrive is not None else depart
-    last_depart = depart if depart is not None else arrive
-    assert last_arrive is not None
-    assert last_depart is not None
-    if pickup == 1:
-        no_pickup.add(len(stop_ids))
-    if drop_off == 1:
-        no_drop_off.add(len(stop_ids))
-    stop_ids.append(stop_id)
-    arrivals.append(last_arrive)
-    departures.append(last_depart)
-
-    calls_at = tuple(stop_ids)  # shared by every run of a frequency-based trip
-
-    def trip(name: str, shift: int) -> ScheduledTrip:
-        return ScheduledTrip(
-            trip_id=name,
-            route_id=route_id,
-            route_name=route_name,
-            headsign=headsign,
-            service_id=service_id,
-            stop_ids=calls_at,
-            arrivals=tuple(t + shift for t in arrivals),
-            departures=tuple(t + shift for t in departures),
-            no_pickup=frozenset(no_pickup),
-            no_drop_off=frozenset(no_drop_off),
-        )
-
-    if not frequencies:
-        return [trip(trip_id, 0)]
-    expanded: list[ScheduledTrip] = []
-    for start, end, headway in frequencies:
-        if headway <= 0:
-            raise ValueError(f"Trip {trip_id!r}: a frequency needs a headway above 0 seconds, not {headway}.")
-        for begin in range(start, end, headway):
-            expanded.append(trip(f"{trip_id}@{format_gtfs_time(begin)}", begin - departures[0]))
-    return expanded
 
 
 # --- walking -------------------------------------------------------------------------------------------

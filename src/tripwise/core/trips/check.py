@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from tripwise.core.hours import open_intervals
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.calendar import service_day_origin
-from tripwise.core.transit.network import FeedData, ScheduledTrip
+from tripwise.core.transit.feed import FeedData, ScheduledTrip
 from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import ASSUMED_HOURS

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from tripwise.core.money import Money
 from tripwise.core.transit.fares import RideZones, journey_fare, ride_zones
-from tripwise.core.transit.network import FeedData, ScheduledTrip
+from tripwise.core.transit.feed import FeedData, ScheduledTrip
 
 __all__ = ["FareTables", "RideRef"]
 

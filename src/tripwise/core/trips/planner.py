@@ -13,7 +13,7 @@ from typing import Any
 from tripwise.core.engine.checker import check
 from tripwise.core.engine.solver import solve
 from tripwise.core.money import Money, convert
-from tripwise.core.transit.network import FeedData
+from tripwise.core.transit.feed import FeedData
 from tripwise.core.trips.build import PlanningInput, build_problem, minor
 from tripwise.core.trips.check import CheckFacts, check_plan
 from tripwise.core.trips.document import assemble_days, money_json
