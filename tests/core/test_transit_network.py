@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from tripwise.core.geo import distances_from
 from tripwise.core.transit.calendar import ServiceCalendar
 from tripwise.core.transit.feed import FeedData, ScheduledTrip, StopPoint, scheduled_trips
-from tripwise.core.transit.network import TransitNetwork, _metres, walking_seconds
+from tripwise.core.transit.network import TransitNetwork, walking_seconds
 from tripwise.core.transit.raptor import Timetable, TripTimes, earliest_arrival
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -215,7 +216,7 @@ def test_footpath_grid_finds_what_comparing_every_pair_finds() -> None:
     lats, lons = np.array([s.lat for s in stops]), np.array([s.lon for s in stops])
     expected = {}
     for i, stop in enumerate(stops):
-        for j in np.flatnonzero(_metres(stop.lat, stop.lon, lats, lons) <= 250.0).tolist():
+        for j in np.flatnonzero(distances_from(stop.lat, stop.lon, lats, lons) <= 250.0).tolist():
             if j != i:
                 expected[(i, j)] = walks[i][j]
     assert found == expected

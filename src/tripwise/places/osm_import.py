@@ -15,7 +15,6 @@ gives one place, not two.
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,6 +27,7 @@ import osmium
 from django.db import transaction
 
 from tripwise.core.errors import TripwiseError
+from tripwise.core.geo import distance_m
 from tripwise.core.hours import hours_on
 from tripwise.core.text import fold
 from tripwise.places.models import Destination, Place
@@ -240,9 +240,7 @@ def _area_centre(area: osmium.osm.Area) -> tuple[float, float] | None:
 
 
 def _metres(a: _Found, b: _Found) -> float:
-    dlat = math.radians(b.lat - a.lat)
-    dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 6_371_000 * math.hypot(dlat, dlon)
+    return distance_m(a.lat, a.lon, b.lat, b.lon)
 
 
 class _Reader:

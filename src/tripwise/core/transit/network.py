@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tripwise.core.engine.model import Connection
+from tripwise.core.geo import EARTH_RADIUS_M, distances_from
 from tripwise.core.transit import _csa
 from tripwise.core.transit.calendar import ServiceCalendar, service_day_origin
 from tripwise.core.transit.feed import FeedData, ScheduledTrip, StopPoint
@@ -54,7 +55,6 @@ __all__ = [
     "warm_up",
 ]
 
-EARTH_RADIUS_M = 6_371_008.8
 # connections() works out at most this many points x departures: 150 points every 15 minutes over 12 hours
 # (Helsinki, two cores: 0.5 s for the scan, 0.8 s with the dict). Bigger inputs get every second (third...)
 # departure: 300 points are answered every 30 minutes.
@@ -69,15 +69,6 @@ Point = tuple[float, float]
 # --- walking -------------------------------------------------------------------------------------------
 
 
-def _metres(lat: float, lon: float, lats: F64, lons: F64) -> F64:
-    """Haversine distance from one point to many."""
-    phi1, phi2 = math.radians(lat), np.radians(lats)
-    half_dphi = (phi2 - phi1) / 2
-    half_dlambda = np.radians(lons - lon) / 2
-    a = np.sin(half_dphi) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(half_dlambda) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0))), dtype=np.float64)
-
-
 def _seconds(metres: F64, detour: float, speed: float) -> I64:
     return np.ceil(metres * detour / speed).astype(np.int64)
 
@@ -88,7 +79,7 @@ def walking_seconds(
     """Walking seconds between every two points, computed as the network computes them."""
     lats, lons = _point_arrays(points)
     return [
-        _seconds(_metres(lat, lon, lats, lons), detour, walk_speed_mps).tolist()
+        _seconds(distances_from(lat, lon, lats, lons), detour, walk_speed_mps).tolist()
         for lat, lon in zip(lats.tolist(), lons.tolist(), strict=True)
     ]
 
@@ -368,7 +359,7 @@ class TransitNetwork:
 
     def _walk_from(self, lat: float, lon: float, radius: float) -> tuple[I64, I64]:
         """Stops within `radius` metres of a point and the seconds to walk there."""
-        metres = _metres(lat, lon, self._lats, self._lons)
+        metres = distances_from(lat, lon, self._lats, self._lons)
         near = np.flatnonzero(metres <= radius)
         return near.astype(np.int64), _seconds(metres[near], self.detour, self.walk_speed_mps)
 
@@ -396,7 +387,7 @@ class TransitNetwork:
             ]
             candidates = np.concatenate(around)
             for stop in here.tolist():
-                metres = _metres(
+                metres = distances_from(
                     float(self._lats[stop]),
                     float(self._lons[stop]),
                     self._lats[candidates],
@@ -445,7 +436,7 @@ class TransitNetwork:
             return None
         direct = int(
             _seconds(
-                _metres(o_lat_f, o_lon_f, np.array([d_lat_f]), np.array([d_lon_f])),
+                distances_from(o_lat_f, o_lon_f, np.array([d_lat_f]), np.array([d_lon_f])),
                 self.detour,
                 self.walk_speed_mps,
             )[0]
@@ -668,7 +659,7 @@ class TransitNetwork:
         access_stops: list[I64] = []
         access_walks: list[I64] = []
         for i, (lat, lon) in enumerate(zip(lats.tolist(), lons.tolist(), strict=True)):
-            point_walk[i] = _seconds(_metres(lat, lon, lats, lons), self.detour, self.walk_speed_mps)
+            point_walk[i] = _seconds(distances_from(lat, lon, lats, lons), self.detour, self.walk_speed_mps)
             near, walk = self._walk_from(lat, lon, self.max_access_m)
             access_stops.append(near)
             access_walks.append(walk)

@@ -28,6 +28,7 @@ from tripwise.core.engine.model import (
     Travel,
     Window,
 )
+from tripwise.core.geo import distance_matrix
 from tripwise.core.money import Money, convert, minor_units
 from tripwise.core.text import fold
 from tripwise.core.transit.network import TransitNetwork
@@ -35,7 +36,7 @@ from tripwise.core.trips.clock import Clock
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import OpenTimes, open_times
 from tripwise.core.trips.request import Lock, TripRequest
-from tripwise.core.trips.travel import MAX_WALK_S, car_seconds, distance_matrix, walk_seconds
+from tripwise.core.trips.travel import MAX_WALK_S, car_seconds, walk_seconds
 
 __all__ = ["Built", "Candidate", "PlanningInput", "build_problem"]
 

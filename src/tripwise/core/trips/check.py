@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tripwise.core.geo import distance_m
 from tripwise.core.hours import open_intervals
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.calendar import service_day_origin
@@ -24,7 +25,7 @@ from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
 from tripwise.core.trips.request import TripRequest
-from tripwise.core.trips.travel import FASTEST_WALK_MPS, SAME_SPOT_M, distance_m
+from tripwise.core.trips.travel import FASTEST_WALK_MPS, SAME_SPOT_M
 
 __all__ = ["CheckFacts", "check_plan"]
 
