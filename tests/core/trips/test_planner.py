@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from tests.core.trips.world import FEED, PLACES, check_facts, place, planning_input
+from tests.core.trips.world import FEED, HUB, PLACES, check_facts, place, planning_input
+from tripwise.core.transit.feed import ScheduledTrip, StopPoint
 from tripwise.core.trips.check import check_plan
 from tripwise.core.trips.planner import make_plan
 
@@ -189,3 +190,25 @@ def test_a_plan_across_the_spring_clock_change_keeps_local_hours() -> None:
         if hours[item["place_id"]] == "Tu-Su 10:00-18:00":
             assert item["start"][11:16] >= "10:00"
             assert item["end"][11:16] <= "18:00"
+
+
+def test_a_ride_the_solver_counted_on_is_found_even_when_walking_from_earlier_would_be_faster() -> None:
+    # A park 2.9 km out: a 50-minute walk, too long to offer. One slow bus at 10:05 gets there at 10:43,
+    # sooner than walking from 10:00, but not than walking from 09:00, when the day starts: asked at 09:00,
+    # the router says walking wins, and the plan must still find the bus the solver counted on.
+    park = place("far-park", HUB[0] + 0.026, HUB[1], "24/7", 45, "park", ("nature",))
+    stop = StopPoint("far-stop", "Far park", HUB[0] + 0.0259, HUB[1])
+    bus = ScheduledTrip(
+        trip_id="slow-1005", route_id="9", route_name="9", headsign="Far park", service_id="daily",
+        stop_ids=("hub", "far-stop"), arrivals=(36300, 36300 + 38 * 60), departures=(36300, 36300 + 38 * 60),
+    )  # fmt: skip
+    back = replace(bus, trip_id="slow-1205", stop_ids=("far-stop", "hub"), arrivals=(43500, 45780),
+                   departures=(43500, 45780))  # fmt: skip
+    feed = replace(FEED, stops=(*FEED.stops, stop), trips=(bus, back), name="slow")
+    data = planning_input({"start_date": "2026-12-01", "must_see": ["far-park"], "day_end": "13:00"},
+                          places=(park,), feeds=(feed,))  # fmt: skip
+    document = make_plan(data, feeds=(feed,), time_limit=0.3)
+    assert check_plan(document, check_facts(data, feeds=(feed,))) == []
+    there = document["days"][0]["items"][0]
+    assert there["mode"] == "transit"
+    assert there["rides"][0]["trip_id"] == "slow-1005"

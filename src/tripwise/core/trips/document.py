@@ -1,9 +1,9 @@
 """The solver's routes turned into the plan a traveller follows (docs/plans.md).
 
 Each day is re-timed from its start with exact travel: walking and driving from distance, transit as the
-earliest real journey leaving at that minute. The solver planned with journeys sampled every quarter hour,
-and an exact journey is never later than a sampled one leaving no earlier (the traveller could always wait
-for the sample), so by induction every arrival here is at or before the solver's and every visit still fits
+earliest real journey leaving at that minute. The solver planned with real journeys leaving at sampled
+times (every quarter or half hour), and an exact journey is never later than a sampled one leaving no
+earlier (the traveller could always wait for the sample), so by induction every arrival here is at or before the solver's and every visit still fits
 its window. Among the ways that arrive in time, the simplest wins: a walk over a bus that saves two minutes.
 """
 
@@ -18,8 +18,8 @@ from tripwise.core.engine.checker import earliest_start
 from tripwise.core.engine.model import NEVER, TourPlan
 from tripwise.core.hours import describe_closed_days
 from tripwise.core.money import Money, convert
-from tripwise.core.transit.network import TransitJourney
-from tripwise.core.trips.build import Built, Candidate, PlanningInput
+from tripwise.core.transit.network import TransitJourney, TransitNetwork
+from tripwise.core.trips.build import TRANSIT_SAMPLE_S, Built, Candidate, PlanningInput
 from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
@@ -27,7 +27,7 @@ from tripwise.core.trips.travel import SAME_SPOT_M
 
 __all__ = ["assemble_days", "money_json", "point_json"]
 
-SIMPLER_IS_WORTH_S = 5 * 60  # a walk or drive this much slower than the bus is still preferred
+SIMPLER_IS_WORTH_S = 5 * 60  # a walk or drive up to this much slower than the bus is still preferred
 
 
 class PlanAssemblyError(RuntimeError):
@@ -103,7 +103,6 @@ def _journey_item(built: Built, journey: TransitJourney, origin: Point, target: 
                 }
             )
         legs.append(entry)
-    wait += max(0, journey.arrive - previous_arrive) if not journey.legs else 0
     return {"mode": "transit", "depart": journey.depart, "arrive": journey.arrive, "legs": legs,
             "rides": rides, "wait_minutes": round(wait / 60)}  # fmt: skip
 
@@ -126,11 +125,17 @@ def _travel(built: Built, data: PlanningInput, fares: FareTables, tour: int, ori
     a, b = built.points[origin], built.points[target]
     if network is not None:
         journey = network.journey((a.lat, a.lon), (b.lat, b.lon), depart)
+        if journey is None and built.walk[origin][target] >= NEVER:
+            journey = _sampled_journey(built, network, tour, a, b, depart, limit)
         if journey is not None and journey.legs:
             item = _journey_item(built, journey, a, b)
             fare = _fare(journey, data, fares)
             item["fare"] = None if fare is None else money_json(fare, data.request.currency, data.rates)
             options.append((journey.arrive, 2, item))
+    if not options:
+        raise PlanAssemblyError(
+            f"no way found from {a.name} to {b.name} leaving at {built.clock.iso(depart)}"
+        )
     best = min(arrive for arrive, _, _ in options)
     good_enough = max(best, min(limit, best + SIMPLER_IS_WORTH_S))
     arrive, _preference, item = min((o for o in options if o[0] <= good_enough), key=lambda o: o[1])
@@ -138,6 +143,22 @@ def _travel(built: Built, data: PlanningInput, fares: FareTables, tour: int, ori
     item["distance_m"] = built.metres[origin][target]
     item["from"], item["to"] = point_json(a), point_json(b)
     return {"type": "travel", **item}, arrive
+
+
+def _sampled_journey(built: Built, network: TransitNetwork, tour: int, a: Point, b: Point, depart: int,
+                     limit: int) -> TransitJourney | None:  # fmt: skip
+    """The ride the solver counted on, found again from the sampled departures at or after `depart`.
+
+    journey() answers None when walking would arrive first; from an earlier moment than the solver's sample
+    that can happen for a walk too long to offer (MAX_WALK_S). The ride itself still runs.
+    """
+    first = built.problem.tours[tour].earliest
+    sample = first + -(-(depart - first) // TRANSIT_SAMPLE_S) * TRANSIT_SAMPLE_S
+    for leave in range(max(sample, first), limit, TRANSIT_SAMPLE_S):
+        journey = network.journey((a.lat, a.lon), (b.lat, b.lon), leave)
+        if journey is not None and journey.arrive <= limit:
+            return journey
+    return None
 
 
 def _timed(item: dict[str, Any], built: Built, wait: int = 0) -> dict[str, Any]:
