@@ -214,6 +214,11 @@ class ConnectionTable(Mapping[tuple[int, int], tuple[Connection, ...]]):
 
 
 class _Scan(NamedTuple):
+    """The network as the compiled scan reads it, in the order of the kernel's parameters (`*scan`)."""
+
+    foot_ptr: I64
+    foot_to: I32
+    foot_seconds: I64
     depart32: I32
     arrive32: I32
     from_stop: I32
@@ -221,9 +226,6 @@ class _Scan(NamedTuple):
     trip: I32
     board: NDArray[np.bool_]
     alight: NDArray[np.bool_]
-    foot_ptr: I64
-    foot_to: I32
-    foot_seconds: I64
 
 
 @dataclass(frozen=True)
@@ -511,16 +513,7 @@ class TransitNetwork:
             np.array([0, len(access), len(access) + len(egress)], dtype=np.int64),
             np.concatenate([access, egress]).astype(np.int32),
             np.concatenate([access_walk, egress_walk]).astype(np.int64),
-            scan.foot_ptr,
-            scan.foot_to,
-            scan.foot_seconds,
-            scan.depart32,
-            scan.arrive32,
-            scan.from_stop,
-            scan.to_stop,
-            scan.trip,
-            scan.board,
-            scan.alight,
+            *scan,
             len(self.trips),
             out,
         )
@@ -678,16 +671,7 @@ class TransitNetwork:
             access_ptr,
             access_stop,
             access_walk,
-            scan.foot_ptr,
-            scan.foot_to,
-            scan.foot_seconds,
-            scan.depart32,
-            scan.arrive32,
-            scan.from_stop,
-            scan.to_stop,
-            scan.trip,
-            scan.board,
-            scan.alight,
+            *scan,
             len(self.trips),
             out,
         )
