@@ -143,3 +143,12 @@ def test_places_with_unknown_hours_are_planned_as_an_assumption_never_as_always_
     assert opera["start"][11:16] >= "10:00"
     assert opera["end"][11:16] <= "18:00"
     assert any("Astana Opera are unknown" in line for line in document["assumptions"])
+
+
+def test_a_destination_whose_money_has_no_exchange_rate_is_refused_with_the_fix() -> None:
+    Destination.objects.create(
+        slug="oslo", name="Oslo", timezone="Europe/Oslo", currency="NOK", lat=59.9, lon=10.7
+    )
+    with pytest.raises(TripwiseError, match="Oslo counts its prices in NOK, which has no exchange rate"):
+        plan_create(request={"destination": "oslo", "start_date": "2026-06-01"})
+    assert not Plan.objects.exists()

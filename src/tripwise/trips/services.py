@@ -78,6 +78,12 @@ def plan_document(*, trip: TripRequest) -> tuple[Destination, dict[str, Any]]:
             "invalid_request",
             f"currency: no exchange rate for {trip.currency}; use one of {', '.join(settings.CURRENCY_RATES)}.",
         )
+    if destination.currency not in settings.CURRENCY_RATES:
+        raise TripwiseError(
+            "no_exchange_rate",
+            f"{destination} counts its prices in {destination.currency}, which has no exchange rate: add it to"
+            " TRIPWISE_CURRENCY_RATES.",
+        )
     clock = Clock(trip.start_date, ZoneInfo(destination.timezone))
     networks: tuple[TransitNetwork | None, ...] = ()
     feeds: tuple[FeedData, ...] = ()
