@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := TRIPWISE_DEBUG=1
 
-.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans browser clean
+.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand browser clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -51,10 +51,11 @@ clean:
 
 # Benchmarks, each writing docs/benchmarks/*-latest.md: the TOPTW table (every instance for M = 1..4, the
 # engine and OR-Tools side by side, about 12 minutes), transit queries on the HSL feed, and POST /api/plans
-# on Helsinki (both need ../shared/data/cities/helsinki).
+# on Helsinki (both need ../shared/data/cities/helsinki), and the assistant's understanding of its
+# development set (data/understand/dev.jsonl).
 HELSINKI ?= ../shared/data/cities/helsinki
 
-bench: bench-toptw bench-transit bench-plans
+bench: bench-toptw bench-transit bench-plans bench-understand
 
 bench-toptw: install
 	$(BIN)/python -m tripwise.bench.table --out docs/benchmarks/toptw-latest.md
@@ -64,3 +65,6 @@ bench-transit: install
 
 bench-plans: install
 	$(BIN)/python -m tripwise.trips.benchmark --city $(HELSINKI) --out docs/benchmarks/plans-latest.md
+
+bench-understand: install
+	$(BIN)/python -m tripwise.assistant.benchmark --out docs/benchmarks/understand-latest.md

@@ -6,6 +6,7 @@ Errors the user can act on (TripwiseError) print their message and exit with sta
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import secrets
@@ -127,6 +128,29 @@ def plan_as_text(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cmd_understand(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from tripwise.assistant.selectors import understand_text
+
+    today = _date(args.today) if args.today else timezone.localdate()
+    understood = understand_text(text=args.text, today=today)
+    if args.json:
+        json.dump(understood.request, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for chip in understood.chips:
+            print(f"{chip.field}: {json.dumps(chip.value, ensure_ascii=False)}  (from: {chip.evidence})")
+    return 0
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise TripwiseError("bad_date", f"--today {text!r} is not a date: write YYYY-MM-DD.") from None
+
+
 def cmd_demo_load(args: argparse.Namespace) -> int:
     from tripwise.demo import demo_load
 
@@ -169,6 +193,16 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the plan document as JSON")
     plan.add_argument("--save", action="store_true", help="also store the plan (its id reads it back)")
     plan.set_defaults(handler=cmd_plan)
+
+    understand = sub.add_parser(
+        "understand", help="read a trip request written in plain words (English, Russian)"
+    )
+    understand.add_argument("text")
+    understand.add_argument("--today", help="the date the words are relative to, YYYY-MM-DD (default: today)")
+    understand.add_argument(
+        "--json", action="store_true", help="print the trip request (docs/plans.md) as JSON"
+    )
+    understand.set_defaults(handler=cmd_understand)
 
     demo = sub.add_parser("demo", help="the demo destination")
     demo_cmds = demo.add_subparsers(dest="action", required=True)

@@ -178,7 +178,9 @@ def test_departures_are_sorted_later_and_on_running_service_days(
         local_day = departure.departs.astimezone(tz).date()
         assert any(
             calendars[s.service_id].runs_on(day)
-            and service_day_origin(day, tz) + timedelta(seconds=seconds) == departure.departs
+            # Elapsed seconds, added in UTC: aware arithmetic in the zone would be wall-clock time, an hour
+            # off across a DST change (a trip at 30:00:00 runs into the next day, where the change may be).
+            and service_day_origin(day, tz).astimezone(UTC) + timedelta(seconds=seconds) == departure.departs
             for day in (local_day - timedelta(days=1), local_day)
             # Every scheduled row, not one per (trip, time): the same trip id may run under two services.
             for s in scheduled

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tripwise.guides",
     "tripwise.transit",
     "tripwise.trips",
+    "tripwise.assistant",
     "tripwise.web",
 ]
 

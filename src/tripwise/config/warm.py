@@ -13,14 +13,18 @@ import threading
 logger = logging.getLogger(__name__)
 
 
-def _warm() -> None:
+def _warm() -> tuple[float, float] | None:
+    """(engine seconds, transit seconds), or None when it failed (and was logged)."""
     from tripwise.core.engine.solver import warm_up as warm_engine
     from tripwise.core.transit.network import warm_up as warm_transit
 
     try:
-        logger.info("planner warmed up: engine %.2f s, transit %.2f s", warm_engine(), warm_transit())
+        seconds = warm_engine(), warm_transit()
     except Exception:  # a failed warm-up only costs the first request its time; never stop the server
         logger.exception("planner warm-up failed; the first plan will compile it instead")
+        return None
+    logger.info("planner warmed up: engine %.2f s, transit %.2f s", *seconds)
+    return seconds
 
 
 def warm_in_background() -> None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistantConfig(AppConfig):
+    name = "tripwise.assistant"
+    verbose_name = "Trip assistant"
