@@ -567,3 +567,24 @@ def test_the_planner_page_makes_a_real_plan_and_shows_it(client: Client) -> None
     assert 'data-testid="visit-alzhir-museum"' in html or 'data-testid="unscheduled-alzhir-museum"' in html
     assert "Checked: every visit inside opening hours, every ride on the timetable." in html
     assert "≈ €" in html.split('data-testid="budget">')[1].split("</dd>")[0]
+
+
+def test_the_assistant_box_fills_the_planner_with_what_the_words_say(client: Client) -> None:
+    words = "two days in Nur-Sultan next week, we love history, no car, must see ALZHIR, 2 adults"
+    response = client.get("/plan/", {"ask": words})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="chip-must_see"' in html
+    assert "alzhir-museum" in html.split('data-testid="chip-must_see"')[1].split("</li>")[0]
+    form = response.context["form"]
+    assert form.initial["must_see"] == ["alzhir-museum"]
+    assert form.initial["modes"] == ["transit", "walk"]
+    assert form.initial["days"] == 2
+    assert form.initial["interests"] == "history"
+    assert form.initial["destination"] == "astana"
+    assert (form.initial["adults"], form.initial["children"]) == (2, 0)
+
+
+def test_words_that_say_nothing_ask_for_the_form(client: Client) -> None:
+    html = client.get("/plan/", {"ask": "hello"}).content.decode()
+    assert "Nothing in those words could be read" in html

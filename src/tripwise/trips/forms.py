@@ -180,6 +180,23 @@ class PlannerForm(forms.Form):
         return request
 
 
+def initial_from_request(request: dict[str, Any]) -> dict[str, Any]:
+    """Planner form values from a trip request (docs/plans.md), e.g. one the assistant understood."""
+    initial: dict[str, Any] = {}
+    for name in ("start_date", "days", "modes", "must_see", "avoid", "pace"):
+        if name in request:
+            initial[name] = request[name]
+    if request.get("interests"):
+        initial["interests"] = ", ".join(request["interests"])
+    if isinstance(request.get("party"), dict):
+        initial["adults"] = max(1, request["party"].get("adults", 1))
+        initial["children"] = request["party"].get("children", 0)
+    if isinstance(request.get("budget"), dict):
+        initial["budget_amount"] = request["budget"]["amount"]
+        initial["budget_currency"] = request["budget"]["currency"]
+    return initial
+
+
 class PlanChangeForm(forms.Form):
     """One edit of a plan (lock, unlock, remove, add, pace); `change()` returns the dict plan_change takes."""
 

@@ -9,12 +9,14 @@ from django.forms import MultipleChoiceField
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tripwise.assistant.selectors import understand_text
 from tripwise.core.errors import TripwiseError
 from tripwise.places.models import Destination
 from tripwise.places.selectors import destination_find, destinations_list
-from tripwise.trips.forms import PACES, PlanChangeForm, PlannerForm
+from tripwise.trips.forms import PACES, PlanChangeForm, PlannerForm, initial_from_request
 from tripwise.trips.selectors import plan_get, planner_places
 from tripwise.trips.services import plan_change, plan_create
 from tripwise.web.visitor import visitor_currency
@@ -53,11 +55,18 @@ def planner(request: HttpRequest) -> HttpResponse:
     if not destinations:
         return render(request, "trips/planner.html", {"form": None})
     data = request.POST if request.method == "POST" else None
-    destination = _chosen_destination((data or request.GET).get("destination", ""), destinations)
+    ask = request.GET.get("ask", "").strip()[:2000]
+    # The assistant: words in, the form filled with what they say, for the traveller to check and change.
+    understood = understand_text(text=ask, today=timezone.localdate()) if ask and data is None else None
+    initial = _initial_from_query(request.GET)
+    if understood is not None:
+        initial.update(initial_from_request(understood.request))
+    wanted = understood.request.get("destination", "") if understood is not None else ""
+    destination = _chosen_destination(wanted or (data or request.GET).get("destination", ""), destinations)
     places = planner_places(destination=destination)
     form = PlannerForm(
         data,
-        initial=_initial_from_query(request.GET),
+        initial=initial,
         destination=destination,
         places=places,
         visitor_currency=visitor_currency(request),
@@ -73,7 +82,13 @@ def planner(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "trips/planner.html",
-        {"form": form, "destination": destination, "destinations": destinations},
+        {
+            "form": form,
+            "destination": destination,
+            "destinations": destinations,
+            "ask": ask,
+            "chips": understood.chips if understood is not None else (),
+        },
     )
 
 

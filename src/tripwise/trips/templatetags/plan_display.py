@@ -310,3 +310,15 @@ def not_in_plan(places: Iterable[Place], result: object) -> list[Place]:
     """The places the "Add a place" control offers: those the plan does not visit yet."""
     scheduled = scheduled_place_ids(result)
     return [place for place in places if place.slug not in scheduled]
+
+
+@register.filter
+def chip_value(value: object) -> str:
+    """An understood value as a person reads it: lists joined, amounts with their currency, a party in words."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict) and "amount" in value:
+        return f"{value['amount']} {value.get('currency', '')}".strip()
+    if isinstance(value, dict) and "adults" in value:
+        return f"{value['adults']} adults, {value.get('children', 0)} children"
+    return str(value)
