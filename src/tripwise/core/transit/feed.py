@@ -8,8 +8,9 @@ pickup_type 1 cannot be boarded and calls with drop_off_type 1 cannot be left: `
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from tripwise.core.transit.calendar import ServiceCalendar, format_gtfs_time
 from tripwise.core.transit.fares import FareProduct, FareRuleData
@@ -52,6 +53,15 @@ class FeedData:
     version: str  # changes whenever the feed is imported again (a cache key)
     fares: tuple[FareProduct, ...] = ()  # fare_attributes.txt; none: the feed says nothing about fares
     fare_rules: tuple[FareRuleData, ...] = ()  # fare_rules.txt
+
+    # Looked up by the fares and by the plan checker for every ride: indexed once per feed, not scanned.
+    @cached_property
+    def trip_by_id(self) -> Mapping[str, ScheduledTrip]:
+        return {trip.trip_id: trip for trip in reversed(self.trips)}  # the first of a repeated id wins
+
+    @cached_property
+    def calendar_by_id(self) -> Mapping[str, ServiceCalendar]:
+        return {calendar.service_id: calendar for calendar in self.calendars}
 
 
 # A stop_times row as the readers hand it over: stop_id, arrival, departure (None when untimed),

@@ -20,7 +20,7 @@ from tripwise.core.geo import distance_m
 from tripwise.core.hours import open_intervals
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.calendar import service_day_origin
-from tripwise.core.transit.feed import FeedData, ScheduledTrip
+from tripwise.core.transit.feed import FeedData
 from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
@@ -77,11 +77,10 @@ def _ride_problem(ride: Mapping[str, Any], feeds: Sequence[FeedData]) -> str | N
     for feed in feeds:
         if ride.get("feed") not in (None, "", feed.name):
             continue
-        trips: list[ScheduledTrip] = [trip for trip in feed.trips if trip.trip_id == ride["trip_id"]]
-        calendars = {calendar.service_id: calendar for calendar in feed.calendars}
+        trip = feed.trip_by_id.get(ride["trip_id"])
         tz = ZoneInfo(feed.timezone)
-        for trip in trips:
-            calendar = calendars.get(trip.service_id)
+        if trip is not None:
+            calendar = feed.calendar_by_id.get(trip.service_id)
             local_day = depart.astimezone(tz).date()
             for service_day in (local_day, local_day - timedelta(days=1)):
                 if calendar is None or not calendar.runs_on(service_day):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from tripwise.core.money import Money
 from tripwise.core.transit.fares import RideZones, journey_fare, ride_zones
-from tripwise.core.transit.feed import FeedData, ScheduledTrip
+from tripwise.core.transit.feed import FeedData
 
 __all__ = ["FareTables", "RideRef"]
 
@@ -31,15 +31,14 @@ class RideRef:
 class FareTables:
     def __init__(self, feeds: Sequence[FeedData]) -> None:
         self._feeds = {feed.name: feed for feed in feeds if feed.fares}
-        self._trips: dict[tuple[str, str], ScheduledTrip] = {}
-        self._zones: dict[str, dict[str, str]] = {}
-        for name, feed in self._feeds.items():
-            self._zones[name] = {stop.stop_id: stop.zone_id for stop in feed.stops if stop.zone_id}
-            for trip in feed.trips:
-                self._trips.setdefault((name, trip.trip_id), trip)
+        self._zones: dict[str, dict[str, str]] = {
+            name: {stop.stop_id: stop.zone_id for stop in feed.stops if stop.zone_id}
+            for name, feed in self._feeds.items()
+        }
 
     def _zones_of(self, ride: RideRef) -> RideZones | None:
-        trip = self._trips.get((ride.feed, ride.trip_id))
+        feed = self._feeds.get(ride.feed)
+        trip = feed.trip_by_id.get(ride.trip_id) if feed is not None else None
         if trip is None or ride.from_stop_id not in trip.stop_ids:
             return None
         board = trip.stop_ids.index(ride.from_stop_id)
