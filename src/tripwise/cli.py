@@ -151,6 +151,13 @@ def _date(text: str) -> datetime.date:
         raise TripwiseError("bad_date", f"--today {text!r} is not a date: write YYYY-MM-DD.") from None
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from tripwise.assistant.mcp_server import run
+
+    run(http=args.http, host=args.host, port=args.port)
+    return 0
+
+
 def cmd_demo_load(args: argparse.Namespace) -> int:
     from tripwise.demo import demo_load
 
@@ -203,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the trip request (docs/plans.md) as JSON"
     )
     understand.set_defaults(handler=cmd_understand)
+
+    mcp = sub.add_parser("mcp", help="serve Tripwise's tools to AI clients over MCP (stdio, or --http)")
+    mcp.add_argument("--http", action="store_true", help="streamable HTTP at http://HOST:PORT/mcp, not stdio")
+    mcp.add_argument("--host", default="127.0.0.1", help="HTTP address to listen on (default 127.0.0.1)")
+    mcp.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    mcp.set_defaults(handler=cmd_mcp)
 
     demo = sub.add_parser("demo", help="the demo destination")
     demo_cmds = demo.add_subparsers(dest="action", required=True)

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
+from typing import Any
 
+from tripwise.assistant.llm import ChatProvider, propose_request, provider_from_settings
+from tripwise.assistant.models import Conversation, Turn
+from tripwise.core.errors import NotFound
+from tripwise.core.trips.changes import apply_changes
+from tripwise.core.trips.request import parse_request, request_to_json
 from tripwise.core.understand.names import Named
 from tripwise.core.understand.understand import Understanding, understand
 from tripwise.places.models import Destination, Place
 
-__all__ = ["understand_text"]
+__all__ = [
+    "conversation_get",
+    "conversation_turns",
+    "replayed_request",
+    "session_conversations",
+    "understand_text",
+]
 
 
 def _names() -> tuple[list[Named], list[Named]]:
@@ -27,6 +40,58 @@ def _names() -> tuple[list[Named], list[Named]]:
     return destinations, places
 
 
-def understand_text(*, text: str, today: date) -> Understanding:
+class _FromSettings(Enum):
+    PROVIDER = "the provider configured in settings (none unless TRIPWISE_LLM_BASE_URL is set)"
+
+
+FROM_SETTINGS = _FromSettings.PROVIDER
+
+
+def understand_text(
+    *, text: str, today: date, provider: ChatProvider | _FromSettings | None = FROM_SETTINGS
+) -> Understanding:
+    """The request the words settle: the language model's proposal when one is configured and its proposal
+    holds, else (and by default) the offline understanding."""
     destinations, places = _names()
+    if provider is FROM_SETTINGS:
+        provider = provider_from_settings()
+    if provider is not None and text.strip():
+        proposed = propose_request(provider, text=text, today=today, destinations=destinations, places=places)
+        if proposed is not None:
+            return proposed
     return understand(text, today=today, destinations=destinations, places=places)
+
+
+def conversation_get(*, public_id: str) -> Conversation:
+    try:
+        return Conversation.objects.select_related("plan", "plan__destination").get(public_id=public_id)
+    except Conversation.DoesNotExist:
+        raise NotFound("conversation", public_id) from None
+
+
+def conversation_turns(*, conversation: Conversation) -> list[Turn]:
+    return list(conversation.turns.order_by("number"))
+
+
+def replayed_request(*, conversation: Conversation) -> dict[str, Any] | None:
+    """The request got by replaying the conversation: the last trip request that made a plan, then every
+    change since that was not undone, in order. It equals the plan's request; a test holds it to that."""
+    turns = conversation_turns(conversation=conversation)
+    planned = [turn for turn in turns if turn.kind == Turn.Kind.REQUEST and turn.revision is not None]
+    first = planned[-1] if planned else None
+    if first is None or not isinstance(first.request_after, dict):
+        return None
+    first_request: dict[str, Any] = first.request_after
+    changes = [
+        change
+        for turn in turns
+        if turn.number > first.number and turn.kind == Turn.Kind.CHANGE and not turn.undone
+        for change in turn.changes
+    ]
+    return request_to_json(apply_changes(parse_request(first_request), changes))
+
+
+def session_conversations(*, session_key: str, limit: int = 10) -> list[Conversation]:
+    if not session_key:
+        return []
+    return list(Conversation.objects.filter(session_key=session_key).select_related("plan")[:limit])

@@ -140,6 +140,18 @@ if DEFAULT_VISITOR_CURRENCY not in CURRENCY_RATES:
 # problem is built (at least 0.15 s), and stops sooner when it stops improving.
 PLAN_TIME_LIMIT = float(env_str("TRIPWISE_PLAN_TIME_LIMIT", "0.75"))
 
+# The assistant's optional language model (docs/llm.md): any OpenAI-compatible chat API. Off while the base URL
+# is empty; what it proposes is validated, and the offline understanding answers whenever it fails.
+LLM_BASE_URL = env_str("TRIPWISE_LLM_BASE_URL").strip().rstrip("/")
+if LLM_BASE_URL and not LLM_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"TRIPWISE_LLM_BASE_URL={LLM_BASE_URL!r} is not an http:// or https:// address, "
+        "e.g. http://127.0.0.1:8080/v1 (leave it empty to turn the model off)."
+    )
+LLM_MODEL = env_str("TRIPWISE_LLM_MODEL").strip()
+LLM_API_KEY = env_str("TRIPWISE_LLM_API_KEY").strip()
+LLM_TIMEOUT = float(env_str("TRIPWISE_LLM_TIMEOUT", "20"))
+
 SESSION_COOKIE_SECURE = env_bool("TRIPWISE_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

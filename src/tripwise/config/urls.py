@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tripwise.guides.urls")),
     path("", include("tripwise.places.urls")),
     path("", include("tripwise.trips.urls")),
+    path("", include("tripwise.assistant.urls")),
     path("", include("tripwise.web.urls")),
 ]
 if settings.SERVE_MEDIA:

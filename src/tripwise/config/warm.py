@@ -14,12 +14,18 @@ logger = logging.getLogger(__name__)
 
 
 def _warm() -> tuple[float, float] | None:
-    """(engine seconds, transit seconds), or None when it failed (and was logged)."""
+    """(engine seconds, transit seconds), or None when it failed (and was logged). The assistant's
+    sentence model is loaded too (about 3 s: it embeds its interest phrases once per process)."""
     from tripwise.core.engine.solver import warm_up as warm_engine
     from tripwise.core.transit.network import warm_up as warm_transit
+    from tripwise.core.understand.meaning import default_model
 
     try:
         seconds = warm_engine(), warm_transit()
+        if not default_model().available:  # a property: reading it loads the model
+            logger.info(
+                "the assistant's sentence model is not available here: interests come from words alone"
+            )
     except Exception:  # a failed warm-up only costs the first request its time; never stop the server
         logger.exception("planner warm-up failed; the first plan will compile it instead")
         return None

@@ -7,7 +7,7 @@ hand plain data to the core planner, store what comes back. Nothing is stored un
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,17 +19,18 @@ from tripwise.core.errors import TripwiseError
 from tripwise.core.transit.feed import FeedData
 from tripwise.core.transit.network import TransitNetwork
 from tripwise.core.trips.build import PlanningInput
+from tripwise.core.trips.changes import apply_changes
 from tripwise.core.trips.clock import Clock
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.planner import make_plan
-from tripwise.core.trips.request import Lock, TripRequest, apply_change, parse_request
+from tripwise.core.trips.request import Lock, TripRequest, parse_request, request_to_json
 from tripwise.places.models import Destination
 from tripwise.places.selectors import destination_find
 from tripwise.transit.selectors import feed_data_for, transit_network_for
 from tripwise.trips.models import Plan
 from tripwise.trips.selectors import place_resolve, planning_facts
 
-__all__ = ["plan_change", "plan_create", "plan_document"]
+__all__ = ["plan_apply", "plan_change", "plan_create", "plan_document", "plan_replace"]
 
 
 def _destination(name: str) -> Destination:
@@ -44,7 +45,10 @@ def plan_document(*, trip: TripRequest) -> tuple[Destination, dict[str, Any]]:
     """The plan for `trip` (not stored): resolve it, load what it needs, plan, check."""
     destination = _destination(trip.destination)
     places = planning_facts(destination=destination)
-    ids = {name: place_resolve(name, places, destination).id for name in (*trip.must_see, *trip.avoid)}
+    moved = [name for rule in trip.day_rules for name in rule.avoid_places]
+    ids = {
+        name: place_resolve(name, places, destination).id for name in (*trip.must_see, *trip.avoid, *moved)
+    }
     locks = tuple(
         replace(lock, place=place_resolve(lock.place, places, destination).id) for lock in trip.locks
     )
@@ -61,6 +65,10 @@ def plan_document(*, trip: TripRequest) -> tuple[Destination, dict[str, Any]]:
         must_see=tuple(dict.fromkeys(ids[name] for name in trip.must_see)),
         avoid=tuple(dict.fromkeys(ids[name] for name in trip.avoid)),
         locks=_unique_locks(locks),
+        day_rules=tuple(
+            replace(rule, avoid_places=tuple(dict.fromkeys(ids[name] for name in rule.avoid_places)))
+            for rule in trip.day_rules
+        ),
         base=base_id if base_id is not None else trip.base,
     )
     both = set(trip.must_see) & set(trip.avoid)
@@ -144,8 +152,20 @@ def plan_create(*, request: Mapping[str, Any]) -> Plan:
 
 
 def plan_change(*, plan: Plan, change: Mapping[str, Any]) -> Plan:
-    """Apply one edit (lock, unlock, remove, add, pace) to the plan's request and re-plan around the locks."""
-    trip = apply_change(parse_request(plan.request), change)
+    """Apply one edit (docs/plans.md: lock, unlock, remove, add, pace, day, ...) and re-plan around the locks."""
+    return plan_apply(plan=plan, changes=[change])
+
+
+def plan_apply(*, plan: Plan, changes: Sequence[Mapping[str, Any]]) -> Plan:
+    """Apply several edits at once (one re-plan, one revision); nothing is stored if any is refused."""
+    return plan_replace(
+        plan=plan, request=request_to_json(apply_changes(parse_request(plan.request), changes))
+    )
+
+
+def plan_replace(*, plan: Plan, request: Mapping[str, Any]) -> Plan:
+    """Plan `request` afresh in place of the plan's (an undo puts an earlier request back this way)."""
+    trip = parse_request(request)
     destination, document = plan_document(trip=trip)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)

@@ -102,6 +102,7 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "doc": plan.result,
             "places": planner_places(destination=plan.destination),
             "paces": PACES,
+            "change_url": reverse("trips:change", kwargs={"public_id": plan.public_id}),
         },
     )
 

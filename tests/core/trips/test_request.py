@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tripwise.core.errors import TripwiseError
-from tripwise.core.trips.request import apply_change, parse_request, request_to_json
+from tripwise.core.trips.changes import apply_change
+from tripwise.core.trips.request import parse_request, request_to_json
 
 BASIC = {"destination": "astana", "start_date": "2026-11-30"}
 

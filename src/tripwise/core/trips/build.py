@@ -74,6 +74,16 @@ INTEREST_WORDS: Mapping[str, frozenset[str]] = {
     "kids": frozenset({"kids", "family", "children", "zoo", "playground", "aquarium", "theme_park"}),
     "family": frozenset({"kids", "family", "children", "zoo", "playground", "aquarium", "theme_park"}),
 }  # fmt: skip
+# Kinds of place a traveller may rule out for a day, and the kinds and tags that count as one.
+KIND_WORDS: Mapping[str, frozenset[str]] = {
+    "museum": frozenset({"museum", "gallery"}),
+    "shopping": frozenset({"shopping", "mall", "market", "shop"}),
+    "mall": frozenset({"shopping", "mall"}),
+    "church": frozenset({"church", "cathedral", "mosque", "worship", "temple", "synagogue"}),
+    "mosque": frozenset({"mosque", "worship"}),
+    "park": frozenset({"park", "garden"}),
+    "outdoor": frozenset({"park", "garden", "viewpoint", "monument", "zoo"}),
+}
 KIND_SCORE: Mapping[str, int] = {"landmark": 20, "viewpoint": 20, "museum": 18, "memorial": 16, "monument": 14,
                                  "mosque": 14, "church": 14, "park": 12, "theatre": 10, "market": 10,
                                  "attraction": 14, "shopping": 5}  # fmt: skip
@@ -130,6 +140,17 @@ def interest_matches(place: PlaceFacts, interests: Sequence[str]) -> list[str]:
     return matched
 
 
+def kind_matches(place: PlaceFacts, words: Sequence[str]) -> bool:
+    """Whether the place is of a kind the traveller named ("museums", "shopping") for a day without them."""
+    have = {fold(tag) for tag in (*place.tags, place.kind)}
+    for word in words:
+        key = fold(word)
+        stem = key[:-1] if key.endswith("s") and len(key) > 3 else key
+        if have & ({key, stem} | KIND_WORDS.get(stem, frozenset())):
+            return True
+    return False
+
+
 def party_cost(
     place: PlaceFacts, request: TripRequest, currency: str, rates: Mapping[str, Decimal]
 ) -> Money | None:
@@ -172,7 +193,8 @@ def _candidates(data: PlanningInput, clock: Clock) -> list[Candidate]:
         visit = max(15 * 60, round(place.visit_minutes * 60 * factor))
         cost = party_cost(place, request, data.currency, data.rates)
         if place.id in locked:
-            why = "Locked by you"
+            lock = locked[place.id]
+            why = "Locked by you" if lock.start is not None else f"On {lock.date:%A}, as you asked"
         elif place.id in must:
             why = "Must-see"
         elif place.is_food:
@@ -215,12 +237,12 @@ def _score(candidate: Candidate, request: TripRequest, must: set[str]) -> int:
     return max(1, round(score * weight))
 
 
-def _meal_days(request: TripRequest, meal: str) -> bool:
+def _meal_day(request: TripRequest, index: int, meal: str) -> bool:
+    """Whether day `index` covers the meal: it starts half an hour before and ends half an hour after."""
     earliest, latest, length = MEALS[meal]
-    starts_early = (
-        request.day_start.hour * 60 + request.day_start.minute <= earliest.hour * 60 + earliest.minute - 30
-    )
-    end = request.day_end.hour * 60 + request.day_end.minute
+    day_start, day_end = request.hours(index)
+    starts_early = day_start.hour * 60 + day_start.minute <= earliest.hour * 60 + earliest.minute - 30
+    end = day_end.hour * 60 + day_end.minute
     return starts_early and end >= latest.hour * 60 + latest.minute + length // 60 + 30
 
 
@@ -267,7 +289,8 @@ def build_problem(data: PlanningInput, *, fare_reserve: int = 0) -> Built:
     request = data.request
     clock = Clock(request.start_date, ZoneInfo(data.timezone))
     tours = tuple(
-        Tour(0, 0, clock.at(day, request.day_start), clock.at(day, request.day_end)) for day in request.dates
+        Tour(0, 0, clock.at(day, request.hours(t)[0]), clock.at(day, request.hours(t)[1]))
+        for t, day in enumerate(request.dates)
     )
     candidates = _candidates(data, clock)
     node_of: dict[str, int] = {}
@@ -284,17 +307,23 @@ def build_problem(data: PlanningInput, *, fare_reserve: int = 0) -> Built:
         for t, (tour, day) in enumerate(zip(tours, request.dates, strict=True)):
             clip: tuple[int, int] | None = None
             if candidate.role != "visit":
-                if not _meal_days(request, candidate.role):
+                if not _meal_day(request, t, candidate.role):
                     per_day.append(())
                     continue
                 earliest, latest, _length = MEALS[candidate.role]
                 clip = (clock.at(day, earliest), clock.at(day, latest))
+            elif candidate.place.id in request.rule(t).avoid_places or kind_matches(
+                candidate.place, request.rule(t).avoid_kinds
+            ):
+                per_day.append(())  # "no museums on Sunday"; a sight moved off this day by a swap
+                continue
             if candidate.lock is not None:
                 if candidate.lock.date != day:
                     per_day.append(())
                     continue
-                at = clock.at(day, candidate.lock.start)
-                clip = (at, at)
+                if candidate.lock.start is not None:
+                    at = clock.at(day, candidate.lock.start)
+                    clip = (at, at)
             per_day.append(_windows(candidate.opening[t], tour, candidate.visit_seconds, clip))
         stops.append(
             Stop(

@@ -21,6 +21,7 @@ from tripwise.core.hours import open_intervals
 from tripwise.core.money import Money, convert
 from tripwise.core.transit.calendar import service_day_origin
 from tripwise.core.transit.feed import FeedData
+from tripwise.core.trips.build import kind_matches
 from tripwise.core.trips.fares import FareTables, RideRef
 from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
@@ -191,10 +192,11 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
     days: Sequence[Mapping[str, Any]] = document.get("days", [])
     if [day["date"] for day in days] != [d.isoformat() for d in request.dates]:
         problems.append("the plan's days are not the days of the trip")
-    for day in days:
+    for index, day in enumerate(days):
         on = date.fromisoformat(day["date"])
-        day_start = datetime.combine(on, request.day_start, tz)
-        day_end = datetime.combine(on, request.day_end, tz)
+        hours = request.hours(index) if index < request.days else (request.day_start, request.day_end)
+        day_start, day_end = datetime.combine(on, hours[0], tz), datetime.combine(on, hours[1], tz)
+        avoid_kinds, avoid_places = request.rule(index).avoid_kinds, request.rule(index).avoid_places
         where: Mapping[str, Any]
         cursor, where = day_start, {"lat": facts.base.lat, "lon": facts.base.lon, "name": facts.base.name}
         for item in day["items"]:
@@ -215,6 +217,12 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
                     )
                 if not _open_during(place, begin, finish):
                     problems.append(f"{place.name} is not open from {begin:%a %H:%M} to {finish:%H:%M}")
+                if not item.get("meal") and item["place_id"] in avoid_places:
+                    problems.append(f"{place.name} is visited on {on:%A}, a day the traveller moved it off")
+                if not item.get("meal") and kind_matches(place, avoid_kinds):
+                    problems.append(
+                        f"{place.name} is visited on {on:%A} although that day has no {', '.join(avoid_kinds)}"
+                    )
                 if item["place_id"] in facts.avoid:
                     problems.append(f"{place.name} is visited although the traveller wants to avoid it")
                 if item["place_id"] in seen and not item.get("meal"):
@@ -235,7 +243,7 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
                 where = item["to"]
             cursor = finish
         if cursor > day_end:
-            problems.append(f"{day['date']}: the day ends at {cursor:%H:%M}, after {request.day_end:%H:%M}")
+            problems.append(f"{day['date']}: the day ends at {cursor:%H:%M}, after {hours[1]:%H:%M}")
         if distance_m(where["lat"], where["lon"], facts.base.lat, facts.base.lon) > SAME_SPOT_M:
             problems.append(f"{day['date']}: the day does not end back at {facts.base.name}")
     if request.budget is not None:
@@ -249,7 +257,12 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
             _at(item["start"]) for day in days for item in day["items"]
             if item["type"] == "visit" and item["place_id"] == lock.place
         ]  # fmt: skip
-        if starts and starts[0] != datetime.combine(lock.date, lock.start, tz):
+        if lock.start is None:
+            if starts and starts[0].astimezone(tz).date() != lock.date:
+                problems.append(
+                    f"{lock.place} was kept for {lock.date} but is planned on {starts[0]:%Y-%m-%d}"
+                )
+        elif starts and starts[0] != datetime.combine(lock.date, lock.start, tz):
             problems.append(
                 f"{lock.place} was locked at {lock.date} {lock.start:%H:%M} but is planned at {starts[0]}"
             )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from tripwise.core.engine.model import LeftOut, Reason
 from tripwise.core.hours import describe_closed_days
 from tripwise.core.money import Money, format_money
-from tripwise.core.trips.build import Built, Candidate, PlanningInput
+from tripwise.core.trips.build import Built, Candidate, PlanningInput, kind_matches
 
 __all__ = ["unscheduled_reason"]
 
@@ -39,9 +39,14 @@ def unscheduled_reason(
                 return (
                     f"{name} is {_closed_rule(candidate, data)}: it cannot be locked on {lock.date:%A %d %B}."
                 )
+            if kind_matches(candidate.place, request.rule(t).avoid_kinds):
+                kinds = ", ".join(request.rule(t).avoid_kinds)
+                return f"{name} cannot be kept on {lock.date:%A %d %B}: you asked for no {kinds} that day."
+            start, end = request.hours(t)
+            when = "at any time" if lock.start is None else f"at {lock.start:%H:%M}"
             return (
-                f"{name} cannot start at {lock.start:%H:%M} on {lock.date:%A %d %B}: the whole visit must fit"
-                f" within its opening hours and your day ({request.day_start:%H:%M}-{request.day_end:%H:%M})."
+                f"{name} cannot start {when} on {lock.date:%A %d %B}: the whole visit must fit"
+                f" within its opening hours and your day ({start:%H:%M}-{end:%H:%M})."
             )
     open_days = [t for t in range(len(dates)) if candidate.opening[t].intervals]
     if left.reason == Reason.NO_WINDOW:
@@ -52,6 +57,13 @@ def unscheduled_reason(
             days = _listing([f"{day:%A}" for day in dates])
             return f"{name} is {rule}, and it is closed on every day of your trip ({days})."
         usable = [t for t in open_days if stop.windows[t]]
+        ruled_out = [t for t in open_days if kind_matches(candidate.place, request.rule(t).avoid_kinds)]
+        if not usable and ruled_out:
+            days = _listing([f"{dates[t]:%A}" for t in open_days])
+            return (
+                f"{name} is open on {days}, but you asked for no"
+                f" {', '.join(request.rule(ruled_out[0]).avoid_kinds)} on {dates[ruled_out[0]]:%A}."
+            )
         if not usable:
             return (
                 f"{name} is not open long enough between {request.day_start:%H:%M} and {request.day_end:%H:%M}"

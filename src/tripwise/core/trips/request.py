@@ -19,13 +19,14 @@ from typing import Any, Literal
 
 from tripwise.core.errors import TripwiseError
 
-__all__ = ["Lock", "TripRequest", "apply_change", "parse_request", "request_to_json"]
+__all__ = ["DayRule", "Lock", "TripRequest", "parse_request", "request_to_json"]
 
 Mode = Literal["walk", "transit", "car"]
 Pace = Literal["relaxed", "normal", "packed"]
 MODES: tuple[Mode, ...] = ("walk", "transit", "car")
 PACES: tuple[Pace, ...] = ("relaxed", "normal", "packed")
 MAX_DAYS = 14
+MIN_DAY_S = 4 * 3600  # a relaxed day is trimmed, but never below this
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -37,11 +38,26 @@ def _invalid(field_name: str, message: str) -> TripwiseError:
 
 @dataclass(frozen=True)
 class Lock:
-    """A visit fixed by the traveller: this place, on this date, starting at this local time."""
+    """A visit fixed by the traveller: this place, on this date, starting at this local time (or at any
+    time that day when `start` is None: "keep ALZHIR on day 2")."""
 
     place: str
     date: date
-    start: time
+    start: time | None
+
+
+@dataclass(frozen=True)
+class DayRule:
+    """What the traveller said about one day of the trip (`day` counts from 1): "we arrive at 14:00 on the
+    first day", "make day 2 more relaxed", "no museums on Sunday". Kept by day number, so the rule stays with
+    its day when the trip moves to other dates."""
+
+    day: int
+    start: time | None = None
+    end: time | None = None
+    pace: Pace | None = None
+    avoid_kinds: tuple[str, ...] = ()
+    avoid_places: tuple[str, ...] = ()  # not on this day (swapping days moves a day's sights this way)
 
 
 @dataclass(frozen=True)
@@ -62,14 +78,41 @@ class TripRequest:
     pace: Pace = "normal"
     locks: tuple[Lock, ...] = ()
     currency: str | None = None  # the traveller's currency for the second column of costs
+    day_rules: tuple[DayRule, ...] = ()
 
     @property
     def dates(self) -> tuple[date, ...]:
         return tuple(self.start_date + timedelta(days=k) for k in range(self.days))
 
+    def rule(self, index: int) -> DayRule:
+        """The traveller's rule for day `index` (0-based), or an empty one."""
+        return next((rule for rule in self.day_rules if rule.day == index + 1), DayRule(day=index + 1))
+
+    def hours(self, index: int) -> tuple[time, time]:
+        """The day's start and end (0-based `index`). A relaxed day among others starts an hour later and
+        ends two hours earlier (the engine's visit lengths are one for the whole trip, so a lighter day is a
+        shorter one); a packed day ends an hour later. Times the traveller gave for the day win."""
+        rule = self.rule(index)
+        start, end = _seconds(rule.start or self.day_start), _seconds(rule.end or self.day_end)
+        if rule.pace == "relaxed" and self.pace != "relaxed":
+            later = start + 3600 if rule.start is None else start
+            earlier = end - 2 * 3600 if rule.end is None else end
+            start, end = min(later, max(start, end - MIN_DAY_S)), max(earlier, min(end, later + MIN_DAY_S))
+        elif rule.pace == "packed" and self.pace != "packed" and rule.end is None:
+            end = min(end + 3600, 23 * 3600)
+        return _clock(start), _clock(end)
+
     @property
     def party(self) -> int:
         return self.adults + self.children
+
+
+def _seconds(value: time) -> int:
+    return value.hour * 3600 + value.minute * 60
+
+
+def _clock(seconds: int) -> time:
+    return time(seconds // 3600, seconds % 3600 // 60)
 
 
 def _text(data: Mapping[str, Any], key: str, default: str | None = None) -> str | None:
@@ -179,14 +222,55 @@ def _locks(value: object, dates: Sequence[date]) -> tuple[Lock, ...]:
     locks: list[Lock] = []
     for item in value:
         if not isinstance(item, Mapping) or not item.get("place_id"):
-            raise _invalid("locks", 'each lock needs "place_id", "date" (YYYY-MM-DD) and "start" (HH:MM).')
+            raise _invalid(
+                "locks", 'each lock needs "place_id", "date" (YYYY-MM-DD) and "start" (HH:MM, or null).'
+            )
         day = _date(item.get("date"), "locks.date")
         if day not in dates:
             raise _invalid("locks", f"{day} is not a day of this trip ({dates[0]} to {dates[-1]}).")
+        start = item.get("start")
         locks.append(
-            Lock(place=str(item["place_id"]), date=day, start=_time(item.get("start"), "locks.start"))
+            Lock(
+                place=str(item["place_id"]),
+                date=day,
+                start=None if start is None else _time(start, "locks.start"),
+            )
         )
     return tuple(locks)
+
+
+def _day_rules(value: object, request: TripRequest) -> tuple[DayRule, ...]:
+    if not value:
+        return ()
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise _invalid("day_rules", 'give a list of {"day", "start", "end", "pace", "avoid_kinds"}.')
+    rules: dict[int, DayRule] = {}
+    for item in value:
+        if not isinstance(item, Mapping):
+            raise _invalid("day_rules", 'each rule is an object such as {"day": 2, "pace": "relaxed"}.')
+        day = _int(item, "day", 0, 1, request.days)
+        pace = item.get("pace")
+        if pace is not None and pace not in PACES:
+            raise _invalid("day_rules.pace", f"{pace!r} is not a pace: use relaxed, normal or packed.")
+        start, end = item.get("start"), item.get("end")
+        rule = DayRule(
+            day=day,
+            start=None if start is None else _time(start, "day_rules.start"),
+            end=None if end is None else _time(end, "day_rules.end"),
+            pace=pace,
+            avoid_kinds=tuple(word.lower() for word in _names(item, "avoid_kinds")),
+            avoid_places=_names(item, "avoid_places"),
+        )
+        if rule != DayRule(day=day):
+            rules[day] = rule
+    checked = replace(request, day_rules=tuple(sorted(rules.values(), key=lambda rule: rule.day)))
+    for rule in checked.day_rules:
+        start, end = checked.hours(rule.day - 1)
+        if end <= start:
+            raise _invalid(
+                "day_rules", f"day {rule.day} would end at {end:%H:%M}, before it starts at {start:%H:%M}."
+            )
+    return checked.day_rules
 
 
 def parse_request(data: Mapping[str, Any]) -> TripRequest:
@@ -242,7 +326,8 @@ def parse_request(data: Mapping[str, Any]) -> TripRequest:
         pace=pace,
         currency=currency.upper() if currency else None,
     )
-    return replace(request, locks=_locks(data.get("locks"), request.dates))
+    request = replace(request, locks=_locks(data.get("locks"), request.dates))
+    return replace(request, day_rules=_day_rules(data.get("day_rules"), request))
 
 
 def request_to_json(request: TripRequest) -> dict[str, Any]:
@@ -269,42 +354,23 @@ def request_to_json(request: TripRequest) -> dict[str, Any]:
         "party": {"adults": request.adults, "children": request.children},
         "pace": request.pace,
         "locks": [
-            {"place_id": lock.place, "date": lock.date.isoformat(), "start": f"{lock.start:%H:%M}"}
+            {
+                "place_id": lock.place,
+                "date": lock.date.isoformat(),
+                "start": None if lock.start is None else f"{lock.start:%H:%M}",
+            }
             for lock in request.locks
         ],
         "currency": request.currency,
+        "day_rules": [
+            {
+                "day": rule.day,
+                "start": None if rule.start is None else f"{rule.start:%H:%M}",
+                "end": None if rule.end is None else f"{rule.end:%H:%M}",
+                "pace": rule.pace,
+                "avoid_kinds": list(rule.avoid_kinds),
+                "avoid_places": list(rule.avoid_places),
+            }
+            for rule in request.day_rules
+        ],
     }
-
-
-def apply_change(request: TripRequest, change: Mapping[str, Any]) -> TripRequest:
-    """The request after one edit from the plan page or the API (docs/plans.md lists the actions)."""
-    action = change.get("action")
-    place = str(change.get("place_id") or "").strip()
-    if action in {"lock", "unlock", "remove", "add"} and not place:
-        raise _invalid("place_id", f"the {action!r} change needs the place's id.")
-    unlocked = tuple(lock for lock in request.locks if lock.place != place)
-    if action == "lock":
-        day = _date(change.get("date"), "date")
-        if day not in request.dates:
-            raise _invalid(
-                "date", f"{day} is not a day of this trip ({request.dates[0]} to {request.dates[-1]})."
-            )
-        lock = Lock(place=place, date=day, start=_time(change.get("start"), "start"))
-        avoid = tuple(name for name in request.avoid if name != place)
-        return replace(request, locks=(*unlocked, lock), avoid=avoid)
-    if action == "unlock":
-        return replace(request, locks=unlocked)
-    if action == "remove":
-        must_see = tuple(name for name in request.must_see if name != place)
-        avoid = request.avoid if place in request.avoid else (*request.avoid, place)
-        return replace(request, locks=unlocked, must_see=must_see, avoid=avoid)
-    if action == "add":
-        avoid = tuple(name for name in request.avoid if name != place)
-        must_see = request.must_see if place in request.must_see else (*request.must_see, place)
-        return replace(request, must_see=must_see, avoid=avoid)
-    if action == "pace":
-        pace = str(change.get("pace") or "").lower()
-        if pace not in PACES:
-            raise _invalid("pace", f"{pace!r} is not a pace: use relaxed, normal or packed.")
-        return replace(request, pace=pace)
-    raise _invalid("action", f"{action!r} is not a change: use lock, unlock, remove, add or pace.")

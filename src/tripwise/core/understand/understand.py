@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from tripwise.core.text import fold
-from tripwise.core.understand import lexicon
+from tripwise.core.understand import lexicon, meaning
 from tripwise.core.understand.dates import understand_dates
 from tripwise.core.understand.names import Found, Named, find_names
 from tripwise.core.understand.quantities import Party, understand_budget, understand_party
@@ -191,6 +191,7 @@ def understand(
             "avoid", sorted(set(avoid)), ", ".join(h.evidence for h in named_places if h.named.id in avoid)
         )
     interests = _interests(words, place_words)
+    interests = meaning.add_by_meaning(text, interests, hidden=place_words, said=[c.evidence for c in chips])
     if party is not None and party.children and all(name != "family" for name, _ in interests):
         interests = sorted([*interests, ("family", party.evidence)])
     if interests:
