@@ -149,6 +149,9 @@ def test_a_request_without_a_destination_asks_for_one_and_remembers_the_rest() -
     (turn,) = conversation.turns.all()
     assert turn.reply.startswith("Where would you like to go? Tripwise knows")
     assert conversation.plan is None
+    page = Client().get(f"/assistant/{conversation.public_id}/").content.decode()
+    assert "Where to?" in page
+    assert "Tripwise knows" in page
     say(conversation, "Astana")
     assert conversation.plan is not None
     assert conversation.plan.request["days"] == 3

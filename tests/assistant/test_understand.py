@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.paths import HELSINKI
-from tripwise.assistant.benchmark import DEV_SET, score
+from tripwise.assistant.benchmark import DEV_SET, REFINE_SET, refinement_reader, score, score_refinements
 from tripwise.assistant.selectors import understand_text
 from tripwise.cli import main
 from tripwise.places.osm_import import places_import_osm
@@ -56,6 +56,10 @@ def test_the_development_set_is_read_above_the_bar() -> None:
     assert result["requests_share"] >= 0.85, result["misses"]
     assert len(cases) >= 80
     assert understand_text(text="", today=date(2026, 1, 1)).request == {}
+    refinements = [json.loads(line) for line in REFINE_SET.read_text(encoding="utf-8").splitlines() if line]
+    refined = score_refinements(refinements, refinement_reader())
+    assert refined["messages_share"] >= 0.9, refined["misses"]
+    assert len(refinements) >= 80
 
 
 def test_the_api_refuses_a_date_that_is_not_a_date(client: Client) -> None:

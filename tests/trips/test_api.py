@@ -88,3 +88,22 @@ def test_a_body_that_is_not_json_gets_the_one_error_format(client: Client) -> No
     response = client.post("/api/plans", "\x00{", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_json"
+
+
+def test_the_api_takes_the_assistants_changes_and_clears_with_null(client: Client) -> None:
+    plan = client.post(
+        "/api/plans",
+        {**REQUEST, "budget": {"amount": "50000", "currency": "KZT"}},
+        content_type="application/json",
+    ).json()
+    url = f"/api/plans/{plan['id']}/changes"
+    arrive = {"action": "day", "day": 1, "start": "14:00"}
+    changed = client.post(url, arrive, content_type="application/json").json()
+    assert changed["request"]["day_rules"][0]["start"] == "14:00"
+    assert changed["days"][0]["start"].startswith("2026-11-30T14:00")
+    assert changed["check"]["ok"]
+    cleared = client.post(url, {"action": "budget", "budget": None}, content_type="application/json").json()
+    assert cleared["request"]["budget"] is None
+    bad = client.post(url, {"action": "day", "day": 5, "pace": "relaxed"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert "give the day's number, from 1 to 2" in bad.json()["error"]["message"]

@@ -34,7 +34,16 @@ class PartyIn(Schema):
 class LockIn(Schema):
     place_id: str
     date: dt.date
-    start: str
+    start: str | None = None  # null: on that day, at any time
+
+
+class DayRuleIn(Schema):
+    day: int  # from 1
+    start: str | None = None  # "HH:MM": the day starts then ("we arrive at 14:00")
+    end: str | None = None
+    pace: Literal["relaxed", "normal", "packed"] | None = None
+    avoid_kinds: list[str] = []  # e.g. ["museum"]: none that day
+    avoid_places: list[str] = []  # not on that day
 
 
 class TripRequestIn(Schema):
@@ -53,14 +62,28 @@ class TripRequestIn(Schema):
     pace: Literal["relaxed", "normal", "packed"] = "normal"
     locks: list[LockIn] = []
     currency: str | None = None
+    day_rules: list[DayRuleIn] = []
 
 
 class ChangeIn(Schema):
-    action: Literal["lock", "unlock", "remove", "add", "pace"]
+    action: Literal[
+        "lock", "unlock", "remove", "add", "forget", "pace", "day", "dates", "days", "budget", "modes", "interests",
+        "party",
+    ]  # fmt: skip
     place_id: str | None = None
     date: dt.date | None = None
     start: str | None = None
+    end: str | None = None
     pace: Literal["relaxed", "normal", "packed"] | None = None
+    day: int | None = None
+    avoid_kinds: list[str] | None = None
+    avoid_places: list[str] | None = None
+    start_date: dt.date | None = None
+    days: int | None = None
+    budget: BudgetIn | None = None
+    modes: list[Literal["walk", "transit", "car"]] | None = None
+    interests: list[str] | None = None
+    party: PartyIn | None = None
 
 
 class PointOut(Schema):
@@ -135,8 +158,9 @@ def detail(request: HttpRequest, plan_id: str) -> dict[str, Any]:
 
 @router.post("/{plan_id}/changes", response={200: PlanOut, **ERRORS}, summary="Edit a plan and re-plan")
 def change(request: HttpRequest, plan_id: str, payload: ChangeIn) -> dict[str, Any]:
-    """lock (place_id, date, start), unlock, remove, add (place_id) or pace: re-plans around the locks."""
-    plan = plan_change(
-        plan=plan_get(public_id=plan_id), change=payload.model_dump(mode="json", exclude_none=True)
-    )
+    """One change of docs/plans.md (lock, unlock, remove, add, forget, pace, day, dates, days, budget, modes,
+    interests, party): re-plans around the locks. Fields left out are not changed; for budget, and for a
+    day's start, end or pace, an explicit null clears it."""
+    change = payload.model_dump(mode="json", exclude_unset=True)
+    plan = plan_change(plan=plan_get(public_id=plan_id), change=change)
     return _out(plan)

@@ -100,7 +100,10 @@ def _last_bus(question: Question, plan: Plan, places: Mapping[str, PlaceFacts], 
     tz = ZoneInfo(destination.timezone)
     clock = Clock(date.fromisoformat(plan.request["start_date"]), tz)
     answers, sources = [], []
-    for day in plan.result.get("days", []):
+    days = plan.result.get("days", [])
+    # "the last bus back from ALZHIR": the days ALZHIR is in the plan, when it is in the plan at all.
+    visiting = [day for day in days if any(item.get("place_id") == question.place for item in day["items"])]
+    for day in visiting or days:
         on = date.fromisoformat(day["date"])
         if question.day is not None and on != question.day:
             continue

@@ -14,6 +14,9 @@ from tripwise.places.models import Place
 __all__ = ["ChipView", "request_chips"]
 
 
+MODE_WORDS = {"walk": "on foot", "transit": "public transport", "car": "by car"}
+
+
 @dataclass(frozen=True)
 class ChipView:
     key: str  # which edit form the chip opens: dates, party, budget, modes, pace, interests, place, lock, day
@@ -45,7 +48,7 @@ def request_chips(request: dict[str, Any], places: Sequence[Place]) -> list[Chip
         ChipView("party", "Who", _party_text(party["adults"], party["children"]), dict(party)),
         ChipView("budget", "Budget", f"{budget['amount']} {budget['currency']}" if budget else "no budget",
                  dict(budget) if budget else {}),
-        ChipView("modes", "Getting around", ", ".join(request.get("modes", [])), {"modes": request.get("modes", []), "choices": list(MODES)}),
+        ChipView("modes", "Getting around", ", ".join(MODE_WORDS[mode] for mode in request.get("modes", [])), {"modes": request.get("modes", []), "choices": list(MODES)}),
         ChipView("pace", "Pace", request.get("pace", "normal"), {"pace": request.get("pace", "normal")}),
         ChipView("interests", "Interests", ", ".join(request.get("interests", [])) or "none",
                  {"interests": ", ".join(request.get("interests", []))}),

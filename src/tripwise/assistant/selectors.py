@@ -18,6 +18,7 @@ from tripwise.places.models import Destination, Place
 __all__ = [
     "conversation_get",
     "conversation_turns",
+    "place_names",
     "replayed_request",
     "session_conversations",
     "understand_text",
@@ -38,6 +39,16 @@ def _names() -> tuple[list[Named], list[Named]]:
         ).values_list("slug", "name", "aliases", "destination__slug")
     ]
     return destinations, places
+
+
+def place_names(*, destination: Destination) -> list[Named]:
+    """The destination's sights by every name they go by, for reading what a traveller says about a plan."""
+    return [
+        Named(id=slug, names=(name, *aliases), destination=destination.slug)
+        for slug, name, aliases in Place.objects.filter(destination=destination)
+        .exclude(kind__in=["restaurant", "cafe"])
+        .values_list("slug", "name", "aliases")
+    ]
 
 
 class _FromSettings(Enum):

@@ -18,13 +18,12 @@ from django.db import transaction
 from tripwise.assistant.answers import answer_question
 from tripwise.assistant.llm import phrase_answer, provider_from_settings
 from tripwise.assistant.models import Conversation, Turn
-from tripwise.assistant.selectors import understand_text
+from tripwise.assistant.selectors import place_names, understand_text
 from tripwise.core.errors import TripwiseError
 from tripwise.core.trips.explain import swap_days, what_changed
 from tripwise.core.trips.request import parse_request
-from tripwise.core.understand.names import Named
 from tripwise.core.understand.refine import Message, read_message
-from tripwise.places.models import Destination, Place
+from tripwise.places.models import Destination
 from tripwise.trips.models import Plan
 from tripwise.trips.selectors import planning_facts
 from tripwise.trips.services import plan_apply, plan_create, plan_replace
@@ -38,15 +37,6 @@ HELP = (
     ' at 14:00 on the first day", "cheaper", "what if we go on Monday?", "is ALZHIR open on Monday?", "when is'
     ' the last bus back?" or "undo".'
 )
-
-
-def _place_names(destination: Destination) -> list[Named]:
-    return [
-        Named(id=slug, names=(name, *aliases), destination=destination.slug)
-        for slug, name, aliases in Place.objects.filter(destination=destination)
-        .exclude(kind__in=["restaurant", "cafe"])
-        .values_list("slug", "name", "aliases")
-    ]
 
 
 def _record(conversation: Conversation, *, plan: Plan | None = None, **fields: Any) -> Turn:
@@ -160,7 +150,7 @@ def conversation_say(*, conversation: Conversation, text: str) -> Turn:
         return _new_trip(conversation, text, (last.request_after or {}) if last else {})
     request = parse_request(plan.request)
     message = read_message(text, today=conversation.today, request=request,
-                           places=_place_names(plan.destination), currency=plan.destination.currency)  # fmt: skip
+                           places=place_names(destination=plan.destination), currency=plan.destination.currency)  # fmt: skip
     if message.kind == "undo":
         return conversation_undo(conversation=conversation, said=text)
     if message.kind == "question" and message.question is not None:

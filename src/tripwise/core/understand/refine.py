@@ -29,33 +29,53 @@ __all__ = ["Message", "Question", "read_message"]
 
 Topic = Literal["open", "hours", "last_bus", "price", "cost", "other"]
 
-_WEEKDAYS = (("monday", "mon ", "ponedel"), ("tuesday", "tue ", "vtornik"), ("wednesday", "wed ", "sred"),
+# No "wed", "sat" or "sun": folded, "we'd" is "wed", and the sun is not a Sunday.
+_WEEKDAYS = (("monday", "mon ", "ponedel"), ("tuesday", "tue ", "vtornik"), ("wednesday", "sred"),
              ("thursday", "thu ", "chetverg"), ("friday", "fri ", "piatnits", "piatnic"),
-             ("saturday", "sat ", "subbot"), ("sunday", "sun ", "voskresen"))  # fmt: skip
+             ("saturday", "subbot"), ("sunday", "voskresen"))  # fmt: skip
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "perv": 1, "vtor": 2, "tret": 3, "chetvert": 4, "piat": 5, "shest": 6, "sedm": 7}  # fmt: skip
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "odin": 1, "dva": 2,
             "tri": 3, "chetyre": 4}  # fmt: skip
 _DAY_WORD = r"(?:day|den|dnia|dne|dniu)"
 _LENGTH = r"\b(days?|nights?|weekends?|dn[a-z]*|noch[a-z]*|vykhodn[a-z]*)\b"
-_ADD_CUES = ("add", "include", "also see", "want to see", "visit", "dobav", "vkliuch", "khotim v", "zaedem v")
-_REMOVE_CUES = ("remove", "drop", "skip", "no ", "without", "not ", "delete", "cancel", "uber", "ubrat",
+_ADD_CUES = (
+    "add",
+    "khotim",
+    "khochu",
+    "eshch",
+    "tozhe",
+    "include",
+    "also",
+    "want to see",
+    "like to see",
+    "visit",
+    "dobav",
+    "vkliuch",
+    "khotim v",
+    "zaedem v",
+)
+_REMOVE_CUES = ("remove", "drop", "skip", "no ", "without", "not ", "delete", "cancel", "take out", "leave out",
+                "dont want", "don t want", "do not want", "not interested", "uber", "ubrat",
                 "bez ", "ne nado", "iskliuch", "ne khotim", "ne poedem")  # fmt: skip
+_REMOVE_AFTER = ("ne nado", "ne nuzh", "ne khotim", "ne khochu", "ne interesn", "is not needed", "not needed",
+                 "not interested", "no thanks", "can go", "otpadaet")  # fmt: skip
 _MOVE_CUES = ("put", "move", "keep", "schedule", "plan", "postav", "perenes", "perenos", "sdelai")
 _RELAXED = (*lexicon.RELAXED_WORDS, "more relaxed", "lighter", "easier", "slower", "less packed", "less busy",
-            "fewer things", "calmer", "spokoinee", "polegche", "pomedlennee", "pomenshe", "menshe")  # fmt: skip
+            "fewer things", "calmer", "slow down", "slow it down", "spokoinee", "pospokoin", "polegche",
+            "pomedlenn", "pomenshe", "menshe", "razgruz")  # fmt: skip
 _PACKED = (*lexicon.PACKED_WORDS, "busier", "more things", "more packed", "fuller", "pobolshe",
            "nasyshchenee", "bolshe mest")  # fmt: skip
 _CHEAPER = ("cheaper", "less expensive", "lower the budget", "lower budget", "save money", "spend less",
             "too expensive", "deshevle", "podeshevle", "ekonomn", "dorogo")  # fmt: skip
-_SWAP = ("swap", "switch the days", "switch days", "exchange the days", "the other way round", "pomeniai",
+_SWAP = ("swap", "switch the days", "switch days", "switch day", "exchange", "trade the days", "flip the days", "exchange the days", "the other way round", "pomeniai",
          "pomeniat", "smeni dni", "pomenyai")  # fmt: skip
 _UNDO = ("undo", "go back", "revert", "put it back", "as it was", "otmeni", "verni", "vernut", "otkat")
 _WHAT_IF = ("what if", "what about", "how about", "instead", "move the trip", "shift the trip", "start on",
             "a esli", "chto esli", "perenesi poezdku", "a davai", "vmesto")  # fmt: skip
 _ARRIVE = ("arrive", "land", "get in", "get there", "start at", "begin at", "start the day", "priezzha",
            "priletae", "pribyvae", "nachnem", "nachinaem", "nachat")  # fmt: skip
-_LEAVE = ("leave", "depart", "fly out", "flight", "finish", "end at", "end the day", "back by", "be back",
+_LEAVE = ("leave", "depart", "fly out", "flight", "train", "poezd", "samolet", "reis", "finish", "end at", "end the day", "back by", "be back",
           "uezzha", "uletae", "zakonchi", "vernutsia", "vernemsia", "otezd", "vylet")  # fmt: skip
 _MORE_DAYS = ("add a day", "one more day", "another day", "extra day", "eshchio odin den", "eshche odin den",
               "eshchio den", "eshche den", "dobav den")  # fmt: skip
@@ -144,12 +164,31 @@ def _clock_time(text: str) -> tuple[time, str] | None:
 
 
 def _places(words: Sequence[str], places: Sequence[Named]) -> list[Found]:
-    return sorted(find_names(words, places), key=lambda hit: hit.start)
+    # "no shopping on Saturday" names a kind of place, not the mall whose name has "shopping" in it.
+    kind_words = tuple(stem for stems in _KINDS.values() for stem in stems)
+    hits = [
+        hit
+        for hit in find_names(words, places)
+        if not (hit.end - hit.start == 1 and fold(hit.evidence).startswith(kind_words))
+    ]
+    return sorted(hits, key=lambda hit: hit.start)
 
 
 def _cue_before(words: Sequence[str], hit: Found, cues: Sequence[str], reach: int = 4) -> bool:
     before = " ".join(words[max(0, hit.start - reach) : hit.start]) + " "
     return _has(before, cues) is not None
+
+
+def _cue_after(words: Sequence[str], hit: Found, cues: Sequence[str], reach: int = 3) -> bool:
+    """«Пирамиду не надо», "the Pyramid is not needed": the cue after the name."""
+    return _has(" ".join(words[hit.end : hit.end + reach]) + " ", cues) is not None
+
+
+def _day_number(word: str) -> int | None:
+    """1 for "1", "first", «первый»; None for other words."""
+    if word.isdigit():
+        return int(word) if 1 <= int(word) <= 14 else None
+    return next((number for stem, number in _ORDINALS.items() if word.startswith(stem)), None)
 
 
 def _question(raw: str, text: str, words: Sequence[str], found: list[Found], request: TripRequest,
@@ -167,10 +206,13 @@ def _question(raw: str, text: str, words: Sequence[str], found: list[Found], req
         text, ("bus", "tram", "train", "transport", "avtobus", "back", "obratno", "nazad")
     ):
         return Question("last_bus", place, day, "last bus back")
-    if _has(text, ("how much", "price", "cost", "ticket", "skolko stoit", "tsena", "stoimost", "bilet")):
+    if _has(text, ("how much", "price", "cost", "ticket", "stoit", "tsena", "stoimost", "bilet")):
         return Question("price" if place else "cost", place, day, "how much")
-    if _has(text, ("open", "closed", "otkryt", "zakryt", "rabotaet", "vykhodn")) and place is not None:
-        if _has(text, ("when", "what time", "hours", "kogda", "vo skolko", "chasy")) and day is None:
+    asks_when = _has(
+        text, ("when", "what time", "hours", "until", "till", "kogda", "vo skolko", "do skolk", "chasy")
+    )
+    if _has(text, ("open", "closed", "close", "otkry", "zakry", "rabotaet", "vykhodn")) and place is not None:
+        if asks_when and day is None:
             return Question("hours", place, None, "opening hours")
         return Question("open", place, day, "open")
     if _has(text, ("hours", "chasy", "when", "kogda")) and place is not None:
@@ -188,7 +230,11 @@ def _place_changes(text: str, words: Sequence[str], found: list[Found], request:
     for hit in found:
         place = hit.named.id
         bare = len(words) <= hit.end - hit.start + 2
-        if _cue_before(words, hit, _REMOVE_CUES) or (bare and carry == "remove"):
+        if (
+            _cue_before(words, hit, _REMOVE_CUES)
+            or _cue_after(words, hit, _REMOVE_AFTER)
+            or (bare and carry == "remove")
+        ):
             changes.append({"action": "remove", "place_id": place})
             heard.append(f"remove {hit.named.names[0]}")
             continue
@@ -271,7 +317,7 @@ def _trip_changes(raw: str, text: str, request: TripRequest, today: date, curren
     if found := _has(text, _MORE_DAYS):
         changes.append({"action": "days", "days": min(14, request.days + 1)})
         heard.append(found)
-    if match := re.search(r"\b(\d+|[a-z]+) (?:days|dnia|dnei)\b", text):
+    if match := re.search(r"\b(\d+|[a-z]+) (?:days?|dnia|dnei|den)\b", text):
         number = int(match.group(1)) if match.group(1).isdigit() else _NUMBERS.get(match.group(1))
         if number and number != request.days and not any(c["action"] == "days" for c in changes):
             changes.append({"action": "days", "days": number})
@@ -289,7 +335,8 @@ def _trip_changes(raw: str, text: str, request: TripRequest, today: date, curren
     elif found := _has(text, lexicon.NO_CAR_WORDS):
         changes.append({"action": "modes", "modes": ["walk", "transit"]})
         heard.append(found)
-    elif found := _has(text, (*lexicon.CAR_WORDS, "we have a car", "with a car", "u nas mashina")):
+    elif found := _has(text, (*lexicon.CAR_WORDS, "have a car", "with a car", "rented a car", "got a car",
+                              "u nas mashina", "vzial mashin", "vziali mashin")):  # fmt: skip
         changes.append({"action": "modes", "modes": ["walk", "car"]})
         heard.append(found)
     return changes
@@ -307,7 +354,7 @@ def read_message(
     if _has(folded, _UNDO) and len(words) <= 6:
         return Message("undo", heard=(str(_has(folded, _UNDO)),))
     question = _question(text, folded, words, found, request, today)
-    if question is not None:
+    if question is not None and question.topic != "other":
         return Message("question", question=question, heard=(question.evidence,))
     heard: list[str] = []
     notes: list[str] = []
@@ -323,7 +370,7 @@ def read_message(
     changes += _trip_changes(text, folded, request, today, currency, heard, notes)
     swap = None
     if found_swap := _has(folded, _SWAP):
-        numbers = [int(n) for n in re.findall(r"\b(\d+)\b", folded) if 1 <= int(n) <= request.days]
+        numbers = [n for n in (_day_number(word) for word in words) if n is not None and n <= request.days]
         swap = (numbers[0], numbers[1]) if len(numbers) >= 2 else (1, 2) if request.days >= 2 else None
         if swap is not None:
             heard.append(f"{found_swap} days {swap[0]} and {swap[1]}")
@@ -333,6 +380,8 @@ def read_message(
     else:
         cheaper = None
     if not changes and swap is None and cheaper is None:
+        if question is not None:  # a question, but none the data can answer
+            return Message("question", question=question, heard=(question.evidence,))
         return Message("unknown", notes=tuple(notes))
     return Message(
         "changes",
