@@ -497,7 +497,7 @@ def test_each_edit_control_sends_its_change_and_returns_to_the_plan(
     plan = stored_plan()
     received: list[dict[str, Any]] = []
 
-    def fake_plan_change(*, plan: Plan, change: dict[str, Any]) -> Plan:
+    def fake_plan_change(*, plan: Plan, change: dict[str, Any], actor: object = None) -> Plan:
         received.append(dict(change))
         return plan
 
@@ -524,7 +524,7 @@ def test_an_incomplete_change_is_explained_and_not_sent(
 
 
 def test_a_refused_change_shows_the_planners_reason(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refusing_plan_change(*, plan: Plan, change: dict[str, Any]) -> Plan:
+    def refusing_plan_change(*, plan: Plan, change: dict[str, Any], actor: object = None) -> Plan:
         raise TripwiseError("lock_closed", "ALZHIR Museum is closed on Mondays: lock it to another day.")
 
     monkeypatch.setattr("tripwise.trips.views.plan_change", refusing_plan_change)

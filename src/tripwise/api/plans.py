@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from tripwise.api.schemas import ERRORS
-from tripwise.trips.selectors import plan_get
+from tripwise.trips.permissions import plan_for
 from tripwise.trips.services import plan_change, plan_create
 
 router = Router()
@@ -153,7 +153,9 @@ def create(request: HttpRequest, payload: TripRequestIn) -> Status[dict[str, Any
 
 @router.get("/{plan_id}", response={200: PlanOut, **ERRORS}, summary="Read a plan")
 def detail(request: HttpRequest, plan_id: str) -> dict[str, Any]:
-    return _out(plan_get(public_id=plan_id))
+    """Anyone the plan is shared with (a share link's token goes in `?share=`); else 404."""
+    plan, _access = plan_for(request, plan_id, "view")
+    return _out(plan)
 
 
 @router.post("/{plan_id}/changes", response={200: PlanOut, **ERRORS}, summary="Edit a plan and re-plan")
@@ -162,5 +164,6 @@ def change(request: HttpRequest, plan_id: str, payload: ChangeIn) -> dict[str, A
     interests, party): re-plans around the locks. Fields left out are not changed; for budget, and for a
     day's start, end or pace, an explicit null clears it."""
     change = payload.model_dump(mode="json", exclude_unset=True)
-    plan = plan_change(plan=plan_get(public_id=plan_id), change=change)
+    plan, _access = plan_for(request, plan_id, "edit")
+    plan = plan_change(plan=plan, change=change, actor=request.user)
     return _out(plan)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tripwise.accounts.session import remember_conversation
 from tripwise.assistant.chips import request_chips
 from tripwise.assistant.models import Conversation
 from tripwise.assistant.selectors import conversation_get, conversation_turns, session_conversations
@@ -22,6 +23,7 @@ from tripwise.assistant.services import (
 )
 from tripwise.core.errors import TripwiseError
 from tripwise.trips.forms import PACES
+from tripwise.trips.permissions import access_for, request_tokens, require
 from tripwise.trips.selectors import planner_places
 
 EXAMPLES = (
@@ -48,13 +50,22 @@ def assistant_home(request: HttpRequest) -> HttpResponse:
         except TripwiseError as error:
             messages.error(request, error.message)
         else:
+            remember_conversation(request, conversation)
             return redirect("assistant:conversation", public_id=conversation.public_id)
     recent = session_conversations(session_key=request.session.session_key or "")
     return render(request, "assistant/home.html", {"examples": EXAMPLES, "recent": recent, "text": text})
 
 
-def conversation_page(request: HttpRequest, public_id: str) -> HttpResponse:
+def _conversation(request: HttpRequest, public_id: str, action: str) -> Conversation:
+    """The conversation, if the request may `action` its plan (the plan's sharing rules apply to it)."""
     conversation = conversation_get(public_id=public_id)
+    if conversation.plan is not None:
+        require(request, conversation.plan, action)
+    return conversation
+
+
+def conversation_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    conversation = _conversation(request, public_id, "view")
     plan = conversation.plan
     context: dict[str, Any] = {
         "conversation": conversation,
@@ -68,6 +79,9 @@ def conversation_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "doc": plan.result,
             "chips": request_chips(plan.request, places),
             "change_url": reverse("assistant:change", kwargs={"public_id": public_id}),
+            "can_edit": access_for(plan=plan, user=request.user, link_tokens=request_tokens(request)).can(
+                "edit"
+            ),
         }
     return render(request, "assistant/conversation.html", context)
 
@@ -80,7 +94,7 @@ def _back(conversation: Conversation) -> HttpResponse:
 
 @require_POST
 def say(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = conversation_get(public_id=public_id)
+    conversation = _conversation(request, public_id, "edit")
     try:
         conversation_say(conversation=conversation, text=request.POST.get("text", ""))
     except TripwiseError as error:
@@ -119,7 +133,7 @@ def change_from_form(data: QueryDict) -> tuple[list[dict[str, Any]], str]:
 
 @require_POST
 def change(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = conversation_get(public_id=public_id)
+    conversation = _conversation(request, public_id, "edit")
     changes, said = change_from_form(request.POST)
     try:
         conversation_change(conversation=conversation, changes=changes, said=said)
@@ -130,6 +144,6 @@ def change(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 def undo(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = conversation_get(public_id=public_id)
+    conversation = _conversation(request, public_id, "edit")
     conversation_undo(conversation=conversation)
     return _back(conversation)

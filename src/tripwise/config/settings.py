@@ -6,6 +6,7 @@ Defaults are safe for production (DEBUG off, secret required); `make demo` and t
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -45,7 +46,10 @@ INSTALLED_APPS = [
     "tripwise.transit",
     "tripwise.trips",
     "tripwise.assistant",
+    "tripwise.accounts",  # before allauth: its templates under account/ override allauth's
     "tripwise.web",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "tripwise.web.middleware.NotFoundMiddleware",
 ]
 
@@ -101,6 +106,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin signs in with a username
+    "allauth.account.auth_backends.AuthenticationBackend",  # the site signs in with an email address
+]
+LOGIN_URL = "/accounts/login/"  # a path, not a URL name: views append ?next= to it
+LOGIN_REDIRECT_URL = "/trips/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Accounts (django-allauth, docs/accounts.md): the email address is the login and the only name shown.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_DISPLAY = "tripwise.accounts.selectors.user_display"
+# Mandatory: nobody signs in before proving the address is theirs. Trips are shared by email, and an
+# invitation must reach the person who owns that address, not someone who typed it at sign-up.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # in the browser that signed up, so its unsaved trips come along
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners open links: the link shows a button, POST confirms
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tripwise: "
+ACCOUNT_ADAPTER = "tripwise.accounts.adapter.AccountAdapter"  # links in emails point at TRIPWISE_SITE_URL
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
+# ACCOUNT_RATE_LIMITS: allauth's defaults (sign-ups, sign-ins, failed sign-ins, password resets and
+# confirmation emails per IP address and per email address), counted in the default cache.
+
+# Email: printed on the console in development; sent by SMTP otherwise.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+EMAIL_BACKEND = env_str("TRIPWISE_EMAIL_BACKEND", "console" if DEBUG else "smtp")
+EMAIL_BACKEND = EMAIL_BACKENDS.get(EMAIL_BACKEND, EMAIL_BACKEND)  # a short name or a dotted path
+EMAIL_HOST = env_str("TRIPWISE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("TRIPWISE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("TRIPWISE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("TRIPWISE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("TRIPWISE_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a sign-up request for ever
+DEFAULT_FROM_EMAIL = env_str("TRIPWISE_DEFAULT_FROM_EMAIL", "Tripwise <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]

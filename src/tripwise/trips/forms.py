@@ -243,3 +243,32 @@ class PlanChangeForm(forms.Form):
     def error_text(self) -> str:
         """All errors as one sentence list: the edit controls are tiny forms, shown again as a page message."""
         return " ".join(str(message) for errors in self.errors.values() for message in errors)
+
+
+class ShareForm(forms.Form):
+    """One button of the share dialog; `op` says which."""
+
+    OPS = ["link", "link_revoke", "invite", "invite_revoke", "role", "remove", "public"]
+    ROLES = [("viewer", "Viewer"), ("commenter", "Commenter"), ("editor", "Editor")]
+
+    op = forms.ChoiceField(choices=[(op, op) for op in OPS])
+    role = forms.ChoiceField(choices=ROLES, required=False)
+    email = forms.EmailField(required=False, max_length=254)
+    token = forms.CharField(required=False, max_length=64)
+    invitation = forms.IntegerField(required=False, min_value=1)
+    user = forms.IntegerField(required=False, min_value=1)
+    public = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        needed = {
+            "link": ["role"], "link_revoke": ["token"], "invite": ["email", "role"],
+            "invite_revoke": ["invitation"], "role": ["user", "role"], "remove": ["user"],
+        }.get(cleaned.get("op") or "", [])  # fmt: skip
+        for name in needed:
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, f"{name.capitalize()} is needed for this.")
+        return cleaned
+
+    def error_text(self) -> str:
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)

@@ -11,9 +11,20 @@ from tripwise.core.money import Money
 from tripwise.core.text import fold
 from tripwise.core.trips.model import PlaceFacts
 from tripwise.places.models import Destination, Place, Price
-from tripwise.trips.models import Plan
+from tripwise.trips.models import Comment, Invitation, Membership, Plan, PlanEvent, ShareLink, WishItem
 
-__all__ = ["place_resolve", "plan_get", "planner_places", "planning_facts"]
+__all__ = [
+    "place_resolve",
+    "plan_comments",
+    "plan_get",
+    "plan_history",
+    "planner_places",
+    "planning_facts",
+    "share_link_open",
+    "sharing_state",
+    "wish_list",
+    "wish_scores",
+]
 
 _CHILD_WORDS = ("child", "kid", "under ")
 
@@ -105,3 +116,131 @@ def place_resolve(name: str, places: list[PlaceFacts], destination: Destination)
         "unknown_place",
         f"No place {name!r} in {destination}: give a place id or name from /destinations/{destination.slug}/.",
     )
+
+
+def share_link_open(*, token: str) -> ShareLink:
+    """The share link with this token, unless it was revoked (then it is as if it never existed)."""
+    link = ShareLink.objects.select_related("plan").filter(token=token, revoked_at__isnull=True).first()
+    if link is None or link.plan.deleted_at is not None:
+        raise NotFound("share link", "(this link)")
+    return link
+
+
+def sharing_state(*, plan: Plan) -> dict[str, object]:
+    """What the owner's share dialog shows: members, open invitations, live links, the public switch."""
+    return {
+        "members": list(Membership.objects.filter(plan=plan).select_related("user").order_by("user__email")),
+        "invitations": list(
+            Invitation.objects.filter(plan=plan, accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+                "email"
+            )
+        ),
+        "links": list(ShareLink.objects.filter(plan=plan, revoked_at__isnull=True).order_by("created_at")),
+        "public": plan.is_public,
+    }
+
+
+# ---- My trips (tripwise.accounts): the trips a person owns or was given a role on. ----
+# Imported here, under names of their own, so that this section stays one self-contained addition that
+# cannot collide with what the top of the module imports.
+import dataclasses  # noqa: E402
+import datetime as dt  # noqa: E402
+
+from django.contrib.auth import base_user as auth_base  # noqa: E402
+from django.utils import timezone as django_timezone  # noqa: E402
+
+from tripwise.trips import models as trip_models  # noqa: E402
+
+__all__ += ["RESTORE_FOR", "TripRow", "trips_of_user", "trips_recently_deleted"]
+
+# How long a deleted trip can be restored. Past it the trip is not shown nor restorable, and the owner's next
+# delete removes it for good (tripwise.trips.services.plan_delete): no scheduled job is needed.
+RESTORE_FOR = dt.timedelta(days=30)
+
+
+@dataclasses.dataclass(frozen=True)
+class TripRow:
+    plan: trip_models.Plan
+    role: trip_models.Role
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+def _days(plan: trip_models.Plan) -> tuple[dt.date | None, dt.date | None]:
+    try:
+        first = dt.date.fromisoformat(str(plan.request["start_date"]))
+        days = int(plan.request.get("days", 1))
+    except (KeyError, TypeError, ValueError):
+        return None, None
+    return first, first + dt.timedelta(days=max(days, 1) - 1)
+
+
+def trips_of_user(*, user: auth_base.AbstractBaseUser) -> list[TripRow]:
+    """The user's trips and the ones shared with them (with their role), newest first; deleted ones left out."""
+    owned = trip_models.Plan.objects.filter(owner_id=user.pk, deleted_at__isnull=True).select_related(
+        "destination"
+    )
+    rows = [TripRow(plan, trip_models.Role.OWNER, *_days(plan)) for plan in owned]
+    shared = (
+        trip_models.Membership.objects.filter(user_id=user.pk, plan__deleted_at__isnull=True)
+        .exclude(plan__owner_id=user.pk)  # an owner listed as a member too is shown once, as the owner
+        .select_related("plan__destination")
+    )
+    rows += [TripRow(member.plan, trip_models.Role(member.role), *_days(member.plan)) for member in shared]
+    rows.sort(key=lambda row: row.plan.created_at, reverse=True)
+    return rows
+
+
+def trips_recently_deleted(
+    *, user: auth_base.AbstractBaseUser, now: dt.datetime | None = None
+) -> list[trip_models.Plan]:
+    """The user's trips deleted less than RESTORE_FOR ago, the latest deleted first."""
+    since = (now or django_timezone.now()) - RESTORE_FOR
+    return list(
+        trip_models.Plan.objects.filter(owner_id=user.pk, deleted_at__gte=since)
+        .select_related("destination")
+        .order_by("-deleted_at")
+    )
+
+
+def wish_scores(*, plan: Plan) -> dict[str, int]:
+    """The wish list as the planner takes it: place id -> votes for minus votes against."""
+    scores: dict[str, int] = {}
+    for slug, value in WishItem.objects.filter(plan=plan).values_list("place__slug", "votes__value"):
+        scores[slug] = scores.get(slug, 0) + (value or 0)
+    return scores
+
+
+def wish_list(*, plan: Plan, user_id: int | None) -> list[dict[str, object]]:
+    """The wish list for the page, the group's favourites first: place, votes for and against, and how
+    the person looking voted."""
+    rows: list[dict[str, object]] = []
+    for wish in (
+        WishItem.objects.filter(plan=plan).select_related("place", "added_by").prefetch_related("votes")
+    ):
+        votes = list(wish.votes.all())
+        mine = next((vote.value for vote in votes if vote.user_id == user_id), 0)
+        rows.append(
+            {
+                "wish": wish,
+                "for": sum(1 for vote in votes if vote.value > 0),
+                "against": sum(1 for vote in votes if vote.value < 0),
+                "score": sum(vote.value for vote in votes),
+                "mine": mine,
+            }
+        )
+    rows.sort(key=lambda row: (-int(str(row["score"])), str(row["wish"])))
+    return rows
+
+
+def plan_comments(*, plan: Plan) -> dict[str, list[Comment]]:
+    """Comments by place id ("" for the trip as a whole), oldest first."""
+    grouped: dict[str, list[Comment]] = {}
+    for comment in Comment.objects.filter(plan=plan).select_related("author").order_by("created_at"):
+        grouped.setdefault(comment.place_id, []).append(comment)
+    return grouped
+
+
+def plan_history(*, plan: Plan, limit: int = 30) -> list[PlanEvent]:
+    """The newest entries of the trip's change log."""
+    return list(PlanEvent.objects.filter(plan=plan).select_related("actor").order_by("-id")[:limit])

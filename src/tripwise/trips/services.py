@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from tripwise.core.errors import TripwiseError
@@ -27,8 +28,11 @@ from tripwise.core.trips.request import Lock, TripRequest, parse_request, reques
 from tripwise.places.models import Destination
 from tripwise.places.selectors import destination_find
 from tripwise.transit.selectors import feed_data_for, transit_network_for
-from tripwise.trips.models import Plan
-from tripwise.trips.selectors import place_resolve, planning_facts
+from tripwise.trips.models import Plan, PlanEvent
+from tripwise.trips.selectors import place_resolve, planning_facts, wish_scores
+
+Actor = User | AnonymousUser | None
+MAX_REPLAN_ATTEMPTS = 5
 
 __all__ = ["plan_apply", "plan_change", "plan_create", "plan_document", "plan_replace"]
 
@@ -41,8 +45,11 @@ def _destination(name: str) -> Destination:
     return destination
 
 
-def plan_document(*, trip: TripRequest) -> tuple[Destination, dict[str, Any]]:
-    """The plan for `trip` (not stored): resolve it, load what it needs, plan, check."""
+def plan_document(
+    *, trip: TripRequest, wished: Mapping[str, int] | None = None
+) -> tuple[Destination, dict[str, Any]]:
+    """The plan for `trip` (not stored): resolve it, load what it needs, plan, check. `wished` is the
+    group's wish list (place id -> net votes), which the planner favours without requiring it."""
     destination = _destination(trip.destination)
     places = planning_facts(destination=destination)
     moved = [name for rule in trip.day_rules for name in rule.avoid_places]
@@ -114,6 +121,7 @@ def plan_document(*, trip: TripRequest) -> tuple[Destination, dict[str, Any]]:
         locks=trip.locks,
         networks=networks,
         rates=settings.CURRENCY_RATES,
+        wished=dict(wished or {}),
     )
     return destination, make_plan(data, feeds=feeds, time_limit=settings.PLAN_TIME_LIMIT)
 
@@ -151,27 +159,157 @@ def plan_create(*, request: Mapping[str, Any]) -> Plan:
     return plan
 
 
-def plan_change(*, plan: Plan, change: Mapping[str, Any]) -> Plan:
+def plan_change(*, plan: Plan, change: Mapping[str, Any], actor: Actor = None) -> Plan:
     """Apply one edit (docs/plans.md: lock, unlock, remove, add, pace, day, ...) and re-plan around the locks."""
-    return plan_apply(plan=plan, changes=[change])
+    return plan_apply(plan=plan, changes=[change], actor=actor)
 
 
-def plan_apply(*, plan: Plan, changes: Sequence[Mapping[str, Any]]) -> Plan:
-    """Apply several edits at once (one re-plan, one revision); nothing is stored if any is refused."""
-    return plan_replace(
-        plan=plan, request=request_to_json(apply_changes(parse_request(plan.request), changes))
+def _summary(changes: Sequence[Mapping[str, Any]]) -> str:
+    parts = [
+        " ".join(str(change.get(key)) for key in ("action", "place_id", "day") if change.get(key))
+        for change in changes
+    ]
+    return "; ".join(parts)[:300]
+
+
+def plan_apply(*, plan: Plan, changes: Sequence[Mapping[str, Any]], actor: Actor = None) -> Plan:
+    """Apply several edits at once (one re-plan, one revision); nothing is stored if any is refused.
+
+    Edits are operations on the request, so two people editing at once both keep their edit: planning is slow
+    and runs outside the lock, and when someone else saved a revision meanwhile, the edits are applied again to
+    their request and planned again, instead of overwriting it (a lost update)."""
+    for _attempt in range(MAX_REPLAN_ATTEMPTS):
+        current = Plan.objects.get(pk=plan.pk)
+        request = request_to_json(apply_changes(parse_request(current.request), changes))
+        saved = _save_replan(current, request, actor, "change", _summary(changes))
+        if saved is not None:
+            return saved
+    raise TripwiseError(
+        "busy", "The trip changed several times while this edit was made: try again.", status=409
     )
 
 
-def plan_replace(*, plan: Plan, request: Mapping[str, Any]) -> Plan:
-    """Plan `request` afresh in place of the plan's (an undo puts an earlier request back this way)."""
+def plan_replace(
+    *, plan: Plan, request: Mapping[str, Any], actor: Actor = None, summary: str = "re-planned"
+) -> Plan:
+    """Plan `request` afresh in place of the plan's (an undo puts an earlier request back this way). The
+    request replaces whatever is there: the caller decided it (an undo of the caller's own last change)."""
+    current = Plan.objects.get(pk=plan.pk)
+    saved = _save_replan(current, request, actor, "replace", summary, check_revision=False)
+    assert saved is not None
+    return saved
+
+
+def _save_replan(current: Plan, request: Mapping[str, Any], actor: Actor, action: str, summary: str,
+                 *, check_revision: bool = True) -> Plan | None:  # fmt: skip
     trip = parse_request(request)
-    destination, document = plan_document(trip=trip)
+    destination, document = plan_document(trip=trip, wished=wish_scores(plan=current))
     with transaction.atomic():
-        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked = Plan.objects.select_for_update().get(pk=current.pk)
+        if check_revision and locked.revision != current.revision:
+            return None  # someone saved first: the caller applies its edits to theirs
+        automatic = locked.title == _title(parse_request(locked.request), destination)
         locked.request = document["request"]
         locked.result = {"id": locked.public_id, **document}
         locked.revision += 1
-        locked.title = _title(trip, destination)
+        if automatic:  # a title the traveller chose stays; one we made follows the dates
+            locked.title = _title(trip, destination)
         locked.save()
+        PlanEvent.objects.create(
+            plan=locked, actor=actor if isinstance(actor, User) else None, action=action,
+            summary=summary, revision=locked.revision, data={"request": locked.request},
+        )  # fmt: skip
+    return locked
+
+
+# ---- My trips (tripwise.accounts): claim, rename, duplicate, delete and restore. ----
+# Imported here, under names of their own, so that this section stays one self-contained addition that
+# cannot collide with what the top of the module imports.
+import copy  # noqa: E402
+from collections import abc as collections_abc  # noqa: E402
+
+from django.contrib.auth import base_user as auth_base  # noqa: E402
+from django.contrib.auth import models as auth_models  # noqa: E402
+from django.utils import timezone as django_timezone  # noqa: E402
+
+from tripwise.trips import selectors as trip_selectors  # noqa: E402
+
+__all__ += ["plan_delete", "plan_duplicate", "plan_rename", "plan_restore", "plans_claim"]
+
+TITLE_MAX = 200  # Plan.title's max_length
+
+
+def plans_claim(*, user: auth_base.AbstractBaseUser, plan_ids: collections_abc.Iterable[str]) -> int:
+    """Make the unclaimed plans among `plan_ids` the user's; returns how many became theirs."""
+    ids = list(dict.fromkeys(str(public_id) for public_id in plan_ids))
+    if not ids:
+        return 0
+    # One UPDATE guarded by "owner IS NULL": a plan someone owns is never taken, and of two people signing in
+    # at the same moment with the same plan, only the first gets it.
+    return Plan.objects.filter(public_id__in=ids, owner__isnull=True, deleted_at__isnull=True).update(
+        owner=user, updated_at=django_timezone.now()
+    )
+
+
+def plan_rename(*, plan: Plan, title: str) -> Plan:
+    """Give the trip a name of the traveller's own."""
+    title = " ".join(title.split())
+    if not title or len(title) > TITLE_MAX:
+        raise TripwiseError(
+            "invalid_title", f"A trip needs a name of 1 to {TITLE_MAX} characters: type one and save again."
+        )
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked.title = title
+        locked.save(update_fields=["title", "updated_at"])
+    return locked
+
+
+def plan_duplicate(*, plan: Plan, owner: auth_models.User) -> Plan:
+    """A copy of the trip (its request and its plan as they are now) owned by `owner`, shared with nobody."""
+    title = f"Copy of {plan.title}"
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1] + "…"
+    with transaction.atomic():
+        duplicate = Plan.objects.create(
+            destination=plan.destination,
+            title=title,
+            request=copy.deepcopy(plan.request),
+            result={},
+            owner=owner,
+        )
+        # The plan document names its plan; the copy's must name the copy.
+        duplicate.result = {**copy.deepcopy(plan.result), "id": duplicate.public_id}
+        duplicate.save(update_fields=["result"])
+    return duplicate
+
+
+def plan_delete(*, plan: Plan) -> Plan:
+    """Delete the trip, restorable for trip_selectors.RESTORE_FOR; the owner's trips deleted before that go for good."""
+    now = django_timezone.now()
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.deleted_at is None:
+            locked.deleted_at = now
+            locked.save(update_fields=["deleted_at", "updated_at"])
+        if locked.owner_id is not None:
+            Plan.objects.filter(
+                owner_id=locked.owner_id, deleted_at__lt=now - trip_selectors.RESTORE_FOR
+            ).delete()
+    return locked
+
+
+def plan_restore(*, plan: Plan) -> Plan:
+    """Undo a delete made less than trip_selectors.RESTORE_FOR ago."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.deleted_at is None:
+            return locked
+        if locked.deleted_at < django_timezone.now() - trip_selectors.RESTORE_FOR:
+            raise TripwiseError(
+                "restore_expired",
+                f"{locked.title} was deleted more than {trip_selectors.RESTORE_FOR.days} days ago and cannot be restored.",
+            )
+        locked.deleted_at = None
+        locked.save(update_fields=["deleted_at", "updated_at"])
     return locked

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.views.defaults import page_not_found
+from django.views.defaults import page_not_found, permission_denied
 
-from tripwise.core.errors import NotFound
+from tripwise.core.errors import NotFound, TripwiseError
 
 NUL_MESSAGE = "The address contains a NUL character (%00), which no field can hold. Remove it and try again."
 
@@ -31,7 +32,8 @@ class RejectNulCharactersMiddleware:
 
 
 class NotFoundMiddleware:
-    """Selectors raise the core's NotFound (the core knows no Django); pages answer it with the 404 page.
+    """Selectors raise the core's NotFound (the core knows no Django); pages answer it with the 404 page, and
+    a permission refused (TripwiseError with status 403) with the 403 page.
 
     The API has its own handler (tripwise.api.router), which returns the JSON error format instead.
     """
@@ -45,4 +47,7 @@ class NotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(exception.message))
+        if isinstance(exception, TripwiseError) and exception.status == 403:
+            # A role too low for the action (a viewer pressing an editor's button): the 403 page says which.
+            return permission_denied(request, PermissionDenied(exception.message))
         return None

@@ -10,7 +10,7 @@ so no day gets two lunches.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
 from typing import Literal
@@ -50,6 +50,7 @@ MEALS: Mapping[str, tuple[time, time, int]] = {
 MEAL_SCORE = 500  # above a day's worth of sights: a long day without lunch is not a good day
 MEAL_PLACES = 10  # eating places offered per meal: the ones nearest the base
 MUST_SEE_SCORE = 100
+WISHED_SCORE = 150  # above most sights picked for interests (at most about 160 for a long museum visit)
 PACE = {"relaxed": (1.25, 20 * 60), "normal": (1.0, 5 * 60), "packed": (0.85, 0)}  # visit factor, slack after
 TRANSIT_SAMPLE_S = 15 * 60  # the solver may assume a journey leaving at each quarter hour...
 # ... unless points x departures passes this: a city with 200 places then samples every half hour. The
@@ -103,6 +104,7 @@ class PlanningInput:
     locks: tuple[Lock, ...]  # with resolved place ids
     networks: tuple[TransitNetwork | None, ...]  # one per day; empty when the request has no transit
     rates: Mapping[str, Decimal]
+    wished: Mapping[str, int] = field(default_factory=dict)  # the group's wish list: place id -> net votes
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,8 @@ def _candidates(data: PlanningInput, clock: Clock) -> list[Candidate]:
             why = "Must-see"
         elif place.is_food:
             continue  # eating places come in as meals below
+        elif place.id in data.wished:
+            why = "On your group's wish list"
         else:
             matched = interest_matches(place, request.interests)
             why = (
@@ -223,11 +227,15 @@ def _candidates(data: PlanningInput, clock: Clock) -> list[Candidate]:
     return result
 
 
-def _score(candidate: Candidate, request: TripRequest, must: set[str]) -> int:
+def _score(candidate: Candidate, request: TripRequest, must: set[str], wished: Mapping[str, int]) -> int:
     if candidate.role != "visit":
         return MEAL_SCORE
     if candidate.lock is not None or candidate.place.id in must:
         return MUST_SEE_SCORE
+    if candidate.place.id in wished:
+        # Wanted by the group but not required (a must-see is): worth as much as the best sights picked for
+        # interests, and the more votes for it, the likelier it is kept when the days are full.
+        return WISHED_SCORE + 10 * max(-5, min(5, wished[candidate.place.id]))
     matched = len(interest_matches(candidate.place, request.interests))
     base = KIND_SCORE.get(candidate.place.kind, 8)
     score = base + 30 * min(matched, 2) if request.interests else base
@@ -328,7 +336,7 @@ def build_problem(data: PlanningInput, *, fare_reserve: int = 0) -> Built:
         stops.append(
             Stop(
                 node=node_of[candidate.place.id],
-                score=_score(candidate, request, must),
+                score=_score(candidate, request, must, data.wished),
                 duration=candidate.visit_seconds + slack,
                 windows=tuple(per_day),
                 cost=minor(candidate.cost),

@@ -322,3 +322,9 @@ def chip_value(value: object) -> str:
     if isinstance(value, dict) and "adults" in value:
         return f"{value['adults']} adults, {value.get('children', 0)} children"
     return str(value)
+
+
+@register.filter
+def get_item(mapping: object, key: str) -> object:
+    """mapping[key] in a template (comments by place id); None when absent."""
+    return mapping.get(key) if isinstance(mapping, Mapping) else None
