@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
@@ -126,18 +127,27 @@ def share_link_open(*, token: str) -> ShareLink:
     return link
 
 
-def sharing_state(*, plan: Plan) -> dict[str, object]:
-    """What the owner's share dialog shows: members, open invitations, live links, the public switch."""
-    return {
-        "members": list(Membership.objects.filter(plan=plan).select_related("user").order_by("user__email")),
-        "invitations": list(
+@dataclass(frozen=True)
+class SharingState:
+    """What the owner's share dialog shows."""
+
+    members: list[Membership]
+    invitations: list[Invitation]  # open: neither accepted nor withdrawn
+    links: list[ShareLink]  # live: not revoked
+    public: bool
+
+
+def sharing_state(*, plan: Plan) -> SharingState:
+    return SharingState(
+        members=list(Membership.objects.filter(plan=plan).select_related("user").order_by("user__email")),
+        invitations=list(
             Invitation.objects.filter(plan=plan, accepted_at__isnull=True, revoked_at__isnull=True).order_by(
                 "email"
             )
         ),
-        "links": list(ShareLink.objects.filter(plan=plan, revoked_at__isnull=True).order_by("created_at")),
-        "public": plan.is_public,
-    }
+        links=list(ShareLink.objects.filter(plan=plan, revoked_at__isnull=True).order_by("created_at")),
+        public=plan.is_public,
+    )
 
 
 # ---- My trips (tripwise.accounts): the trips a person owns or was given a role on. ----
@@ -211,25 +221,32 @@ def wish_scores(*, plan: Plan) -> dict[str, int]:
     return scores
 
 
-def wish_list(*, plan: Plan, user_id: int | None) -> list[dict[str, object]]:
-    """The wish list for the page, the group's favourites first: place, votes for and against, and how
-    the person looking voted."""
-    rows: list[dict[str, object]] = []
-    for wish in (
-        WishItem.objects.filter(plan=plan).select_related("place", "added_by").prefetch_related("votes")
-    ):
+@dataclass(frozen=True)
+class WishRow:
+    wish: WishItem
+    votes_for: int
+    votes_against: int
+    mine: int  # the vote of the person looking: 1, -1 or 0
+
+    @property
+    def score(self) -> int:
+        return self.votes_for - self.votes_against
+
+
+def wish_list(*, plan: Plan, user_id: int | None) -> list[WishRow]:
+    """The wish list for the page, the group's favourites first, with how the person looking voted."""
+    rows: list[WishRow] = []
+    for wish in WishItem.objects.filter(plan=plan).select_related("place").prefetch_related("votes"):
         votes = list(wish.votes.all())
-        mine = next((vote.value for vote in votes if vote.user_id == user_id), 0)
         rows.append(
-            {
-                "wish": wish,
-                "for": sum(1 for vote in votes if vote.value > 0),
-                "against": sum(1 for vote in votes if vote.value < 0),
-                "score": sum(vote.value for vote in votes),
-                "mine": mine,
-            }
+            WishRow(
+                wish=wish,
+                votes_for=sum(1 for vote in votes if vote.value > 0),
+                votes_against=sum(1 for vote in votes if vote.value < 0),
+                mine=next((vote.value for vote in votes if vote.user_id == user_id), 0),
+            )
         )
-    rows.sort(key=lambda row: (-int(str(row["score"])), str(row["wish"])))
+    rows.sort(key=lambda row: (-row.score, row.wish.place.name))
     return rows
 
 

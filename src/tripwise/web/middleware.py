@@ -45,7 +45,9 @@ class NotFoundMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, NotFound):
+        if isinstance(exception, NotFound) or (
+            isinstance(exception, TripwiseError) and exception.status == 404
+        ):
             return page_not_found(request, Http404(exception.message))
         if isinstance(exception, TripwiseError) and exception.status == 403:
             # A role too low for the action (a viewer pressing an editor's button): the 403 page says which.
