@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
+from django.utils import timezone
 
 from tripwise.core.errors import NotFound, TripwiseError
 from tripwise.core.money import Money
 from tripwise.core.text import fold
 from tripwise.core.trips.model import PlaceFacts
 from tripwise.places.models import Destination, Place, Price
-from tripwise.trips.models import Comment, Invitation, Membership, Plan, PlanEvent, ShareLink, WishItem
+from tripwise.trips.models import Comment, Invitation, Membership, Plan, PlanEvent, Role, ShareLink, WishItem
 
 __all__ = [
+    "RESTORE_FOR",
+    "TripRow",
     "place_resolve",
     "plan_comments",
     "plan_get",
@@ -23,6 +28,8 @@ __all__ = [
     "planning_facts",
     "share_link_open",
     "sharing_state",
+    "trips_of_user",
+    "trips_recently_deleted",
     "wish_list",
     "wish_scores",
 ]
@@ -151,32 +158,21 @@ def sharing_state(*, plan: Plan) -> SharingState:
 
 
 # ---- My trips (tripwise.accounts): the trips a person owns or was given a role on. ----
-# Imported here, under names of their own, so that this section stays one self-contained addition that
-# cannot collide with what the top of the module imports.
-import dataclasses  # noqa: E402
-import datetime as dt  # noqa: E402
-
-from django.contrib.auth import base_user as auth_base  # noqa: E402
-from django.utils import timezone as django_timezone  # noqa: E402
-
-from tripwise.trips import models as trip_models  # noqa: E402
-
-__all__ += ["RESTORE_FOR", "TripRow", "trips_of_user", "trips_recently_deleted"]
 
 # How long a deleted trip can be restored. Past it the trip is not shown nor restorable, and the owner's next
 # delete removes it for good (tripwise.trips.services.plan_delete): no scheduled job is needed.
 RESTORE_FOR = dt.timedelta(days=30)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class TripRow:
-    plan: trip_models.Plan
-    role: trip_models.Role
+    plan: Plan
+    role: Role
     first_day: dt.date | None
     last_day: dt.date | None
 
 
-def _days(plan: trip_models.Plan) -> tuple[dt.date | None, dt.date | None]:
+def _days(plan: Plan) -> tuple[dt.date | None, dt.date | None]:
     try:
         first = dt.date.fromisoformat(str(plan.request["start_date"]))
         days = int(plan.request.get("days", 1))
@@ -185,29 +181,25 @@ def _days(plan: trip_models.Plan) -> tuple[dt.date | None, dt.date | None]:
     return first, first + dt.timedelta(days=max(days, 1) - 1)
 
 
-def trips_of_user(*, user: auth_base.AbstractBaseUser) -> list[TripRow]:
+def trips_of_user(*, user: AbstractBaseUser) -> list[TripRow]:
     """The user's trips and the ones shared with them (with their role), newest first; deleted ones left out."""
-    owned = trip_models.Plan.objects.filter(owner_id=user.pk, deleted_at__isnull=True).select_related(
-        "destination"
-    )
-    rows = [TripRow(plan, trip_models.Role.OWNER, *_days(plan)) for plan in owned]
+    owned = Plan.objects.filter(owner_id=user.pk, deleted_at__isnull=True).select_related("destination")
+    rows = [TripRow(plan, Role.OWNER, *_days(plan)) for plan in owned]
     shared = (
-        trip_models.Membership.objects.filter(user_id=user.pk, plan__deleted_at__isnull=True)
+        Membership.objects.filter(user_id=user.pk, plan__deleted_at__isnull=True)
         .exclude(plan__owner_id=user.pk)  # an owner listed as a member too is shown once, as the owner
         .select_related("plan__destination")
     )
-    rows += [TripRow(member.plan, trip_models.Role(member.role), *_days(member.plan)) for member in shared]
+    rows += [TripRow(member.plan, Role(member.role), *_days(member.plan)) for member in shared]
     rows.sort(key=lambda row: row.plan.created_at, reverse=True)
     return rows
 
 
-def trips_recently_deleted(
-    *, user: auth_base.AbstractBaseUser, now: dt.datetime | None = None
-) -> list[trip_models.Plan]:
+def trips_recently_deleted(*, user: AbstractBaseUser, now: dt.datetime | None = None) -> list[Plan]:
     """The user's trips deleted less than RESTORE_FOR ago, the latest deleted first."""
-    since = (now or django_timezone.now()) - RESTORE_FOR
+    since = (now or timezone.now()) - RESTORE_FOR
     return list(
-        trip_models.Plan.objects.filter(owner_id=user.pk, deleted_at__gte=since)
+        Plan.objects.filter(owner_id=user.pk, deleted_at__gte=since)
         .select_related("destination")
         .order_by("-deleted_at")
     )

@@ -6,15 +6,18 @@ hand plain data to the core planner, store what comes back. Nothing is stored un
 
 from __future__ import annotations
 
+import copy
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils import timezone
 
 from tripwise.core.errors import TripwiseError
 from tripwise.core.transit.feed import FeedData
@@ -29,12 +32,23 @@ from tripwise.places.models import Destination
 from tripwise.places.selectors import destination_find
 from tripwise.transit.selectors import feed_data_for, transit_network_for
 from tripwise.trips.models import Plan, PlanEvent
-from tripwise.trips.selectors import place_resolve, planning_facts, wish_scores
+from tripwise.trips.selectors import RESTORE_FOR, place_resolve, planning_facts, wish_scores
 
 Actor = User | AnonymousUser | None
 MAX_REPLAN_ATTEMPTS = 5
 
-__all__ = ["plan_apply", "plan_change", "plan_create", "plan_document", "plan_replace"]
+__all__ = [
+    "plan_apply",
+    "plan_change",
+    "plan_create",
+    "plan_delete",
+    "plan_document",
+    "plan_duplicate",
+    "plan_rename",
+    "plan_replace",
+    "plan_restore",
+    "plans_claim",
+]
 
 
 def _destination(name: str) -> Destination:
@@ -223,23 +237,11 @@ def _save_replan(current: Plan, request: Mapping[str, Any], actor: Actor, action
 
 
 # ---- My trips (tripwise.accounts): claim, rename, duplicate, delete and restore. ----
-# Imported here, under names of their own, so that this section stays one self-contained addition that
-# cannot collide with what the top of the module imports.
-import copy  # noqa: E402
-from collections import abc as collections_abc  # noqa: E402
-
-from django.contrib.auth import base_user as auth_base  # noqa: E402
-from django.contrib.auth import models as auth_models  # noqa: E402
-from django.utils import timezone as django_timezone  # noqa: E402
-
-from tripwise.trips import selectors as trip_selectors  # noqa: E402
-
-__all__ += ["plan_delete", "plan_duplicate", "plan_rename", "plan_restore", "plans_claim"]
 
 TITLE_MAX = 200  # Plan.title's max_length
 
 
-def plans_claim(*, user: auth_base.AbstractBaseUser, plan_ids: collections_abc.Iterable[str]) -> int:
+def plans_claim(*, user: AbstractBaseUser, plan_ids: Iterable[str]) -> int:
     """Make the unclaimed plans among `plan_ids` the user's; returns how many became theirs."""
     ids = list(dict.fromkeys(str(public_id) for public_id in plan_ids))
     if not ids:
@@ -247,7 +249,7 @@ def plans_claim(*, user: auth_base.AbstractBaseUser, plan_ids: collections_abc.I
     # One UPDATE guarded by "owner IS NULL": a plan someone owns is never taken, and of two people signing in
     # at the same moment with the same plan, only the first gets it.
     return Plan.objects.filter(public_id__in=ids, owner__isnull=True, deleted_at__isnull=True).update(
-        owner=user, updated_at=django_timezone.now()
+        owner=user, updated_at=timezone.now()
     )
 
 
@@ -265,7 +267,7 @@ def plan_rename(*, plan: Plan, title: str) -> Plan:
     return locked
 
 
-def plan_duplicate(*, plan: Plan, owner: auth_models.User) -> Plan:
+def plan_duplicate(*, plan: Plan, owner: User) -> Plan:
     """A copy of the trip (its request and its plan as they are now) owned by `owner`, shared with nobody."""
     title = f"Copy of {plan.title}"
     if len(title) > TITLE_MAX:
@@ -285,30 +287,28 @@ def plan_duplicate(*, plan: Plan, owner: auth_models.User) -> Plan:
 
 
 def plan_delete(*, plan: Plan) -> Plan:
-    """Delete the trip, restorable for trip_selectors.RESTORE_FOR; the owner's trips deleted before that go for good."""
-    now = django_timezone.now()
+    """Delete the trip, restorable for RESTORE_FOR; the owner's trips deleted before that go for good."""
+    now = timezone.now()
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.deleted_at is None:
             locked.deleted_at = now
             locked.save(update_fields=["deleted_at", "updated_at"])
         if locked.owner_id is not None:
-            Plan.objects.filter(
-                owner_id=locked.owner_id, deleted_at__lt=now - trip_selectors.RESTORE_FOR
-            ).delete()
+            Plan.objects.filter(owner_id=locked.owner_id, deleted_at__lt=now - RESTORE_FOR).delete()
     return locked
 
 
 def plan_restore(*, plan: Plan) -> Plan:
-    """Undo a delete made less than trip_selectors.RESTORE_FOR ago."""
+    """Undo a delete made less than RESTORE_FOR ago."""
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.deleted_at is None:
             return locked
-        if locked.deleted_at < django_timezone.now() - trip_selectors.RESTORE_FOR:
+        if locked.deleted_at < timezone.now() - RESTORE_FOR:
             raise TripwiseError(
                 "restore_expired",
-                f"{locked.title} was deleted more than {trip_selectors.RESTORE_FOR.days} days ago and cannot be restored.",
+                f"{locked.title} was deleted more than {RESTORE_FOR.days} days ago and cannot be restored.",
             )
         locked.deleted_at = None
         locked.save(update_fields=["deleted_at", "updated_at"])
