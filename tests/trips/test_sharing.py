@@ -132,3 +132,32 @@ def test_the_wish_list_steers_the_planner_and_everything_is_in_the_history(
     Membership.objects.create(plan=plan, user=viewer, role="viewer")
     viewer_only.force_login(viewer)
     assert api(viewer_only, plan, "comments", {"text": "hi"}).status_code == 403
+
+
+def test_a_place_page_adds_the_place_to_one_of_my_trips(owned: tuple[Plan, Client]) -> None:
+    plan, alice = owned
+    page = alice.get("/places/khan-shatyr/").content.decode()
+    assert 'data-testid="add-to-trip"' in page
+    assert plan.title in page
+    response = alice.post("/trips/add", {"plan": plan.public_id, "place_id": "khan-shatyr"})
+    assert response.status_code == 302
+    assert api(alice, plan, "group").json()["wishes"][0]["place_id"] == "khan-shatyr"
+    _stranger, stranger_client = person("stranger-s")
+    assert 'data-testid="add-to-trip"' not in stranger_client.get("/places/khan-shatyr/").content.decode()
+    assert (
+        stranger_client.post("/trips/add", {"plan": plan.public_id, "place_id": "bayterek-tower"}).status_code
+        == 404
+    )
+    assert 'data-testid="add-to-trip"' not in Client().get("/places/khan-shatyr/").content.decode()
+
+
+def test_a_comment_on_a_visit_shows_under_that_visit(owned: tuple[Plan, Client]) -> None:
+    plan, alice = owned
+    visit = next(item for item in plan.result["days"][0]["items"] if item["type"] == "visit")
+    alice.post(
+        f"/plans/{plan.public_id}/group",
+        {"op": "comment", "text": "Book ahead!", "place_id": visit["place_id"]},
+    )
+    html = alice.get(f"/plans/{plan.public_id}/").content.decode()
+    block = html.split(f'data-testid="comments-{visit["place_id"]}"', 1)[1].split("</div>", 1)[0]
+    assert "Book ahead!" in block

@@ -20,3 +20,16 @@ def test_the_api_refuses_nul_characters_in_its_error_format(client: Client, url:
     response = client.get(url)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_characters"
+
+
+def test_a_text_body_with_a_nul_is_refused_before_anything_is_stored(client: Client) -> None:
+    from tripwise.assistant.models import Conversation
+
+    response = client.post(
+        "/api/conversations", {"text": "two days in Astana\u0000"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_characters"
+    form = client.post("/assistant/", {"text": "Astana\x00 tomorrow"})
+    assert form.status_code == 400
+    assert not Conversation.objects.exists()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<str:public_id>/share", views.share_view, name="share"),
     path("plans/<str:public_id>/group", views.group_view, name="group"),
     path("s/<str:token>/", views.share_link_view, name="share_link"),
+    path("trips/add", views.add_to_trip_view, name="add_to_trip"),
     path("invitations/<str:token>/", views.invitation_view, name="invitation"),
     path("plans/<str:public_id>/calendar.ics", plan_calendar, name="calendar"),
     path("plans/<str:public_id>/plan.gpx", plan_gpx, name="gpx"),

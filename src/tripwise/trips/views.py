@@ -237,3 +237,19 @@ def group_view(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, getattr(error, "message", "That number is not one of ours."))
     anchor = "#wishes" if op in {"wish", "unwish", "vote"} else "#comments"
     return redirect(reverse("trips:plan", kwargs={"public_id": plan.public_id}) + anchor)
+
+
+@require_POST
+def add_to_trip_view(request: HttpRequest) -> HttpResponse:
+    """"Add to my trip" from a place or guide page: the place joins the trip's wish list."""
+    plan, _access = plan_for(request, request.POST.get("plan", ""), "vote")
+    user = request.user
+    if not isinstance(user, User):
+        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+    try:
+        wish = wish_add(plan=plan, place_slug=request.POST.get("place_id", ""), by=user)
+    except TripwiseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Added {wish.place.name} to the wish list of {plan.title}.")
+    return redirect(reverse("trips:plan", kwargs={"public_id": plan.public_id}) + "#wishes")

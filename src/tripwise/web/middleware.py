@@ -8,11 +8,26 @@ from django.views.defaults import page_not_found, permission_denied
 
 from tripwise.core.errors import NotFound, TripwiseError
 
-NUL_MESSAGE = "The address contains a NUL character (%00), which no field can hold. Remove it and try again."
+NUL_MESSAGE = (
+    "The address or the text sent contains a NUL character (%00, \\u0000), which no field can hold."
+    " Remove it and try again."
+)
+
+
+def _body_has_nul(request: HttpRequest) -> bool:
+    """A NUL in a JSON body or in a form's text fields (a message, a comment, a name); uploaded files may
+    hold any bytes."""
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return False
+    if request.content_type == "application/json":
+        return b"\\u0000" in request.body or b"\x00" in request.body
+    if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        return any("\x00" in key + value for key, values in request.POST.lists() for value in values)
+    return False
 
 
 class RejectNulCharactersMiddleware:
-    """Refuse NUL characters in the path or query string before any view sees them.
+    """Refuse NUL characters in the path, the query string or a text body before any view sees them.
 
     PostgreSQL cannot store or even compare text containing NUL, so without this a stray %00 becomes a
     server error deep in a query on PostgreSQL while SQLite quietly accepts it.
@@ -23,7 +38,12 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "%00" in query or any("\x00" in value for value in request.GET.values()):
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or any("\x00" in value for value in request.GET.values())
+            or _body_has_nul(request)
+        ):
             if request.path.startswith("/api/"):
                 error = {"error": {"code": "bad_characters", "message": NUL_MESSAGE}}
                 return JsonResponse(error, status=400)
