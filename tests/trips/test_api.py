@@ -85,9 +85,12 @@ def test_the_cli_explains_a_bad_request_file(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_a_body_that_is_not_json_gets_the_one_error_format(client: Client) -> None:
-    response = client.post("/api/plans", "\x00{", content_type="application/json")
+    response = client.post("/api/plans", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_json"
+    nul = client.post("/api/plans", "\x00{", content_type="application/json")
+    assert nul.status_code == 400
+    assert nul.json()["error"]["code"] == "bad_characters"  # refused before it is even read as JSON
 
 
 def test_the_api_takes_the_assistants_changes_and_clears_with_null(client: Client) -> None:
