@@ -16,6 +16,16 @@ from tripwise.core.errors import TripwiseError
 router = Router()
 
 
+def today_or(given: str | None) -> dt.date:
+    """The day relative dates are read from: the one given (YYYY-MM-DD), else today on the server."""
+    if given is None:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(given)
+    except ValueError:
+        raise TripwiseError("invalid_request", f"today: {given} is not a date: write YYYY-MM-DD.") from None
+
+
 class UnderstandIn(Schema):
     text: str = Field(..., min_length=1, max_length=2000)
     # The date the words are relative to (YYYY-MM-DD); default: today on the server. A string with a pattern,
@@ -36,15 +46,7 @@ class UnderstandOut(Schema):
 
 @router.post("", response={200: UnderstandOut, **ERRORS}, summary="Understand a request in plain words")
 def understand(request: HttpRequest, payload: UnderstandIn) -> dict[str, Any]:
-    today = timezone.localdate()
-    if payload.today is not None:
-        try:
-            today = dt.date.fromisoformat(payload.today)
-        except ValueError:
-            raise TripwiseError(
-                "invalid_request", f"today: {payload.today} is not a date: write YYYY-MM-DD."
-            ) from None
-    understood = understand_text(text=payload.text, today=today)
+    understood = understand_text(text=payload.text, today=today_or(payload.today))
     return {
         "request": understood.request,
         "chips": [{"field": c.field, "value": c.value, "evidence": c.evidence} for c in understood.chips],

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from tripwise.api.assistant import today_or
 from tripwise.api.schemas import ERRORS
 from tripwise.assistant.models import Conversation
 from tripwise.assistant.selectors import conversation_get, conversation_turns
 from tripwise.assistant.services import conversation_say, conversation_start, conversation_undo
-from tripwise.core.errors import TripwiseError
 from tripwise.trips.permissions import require
 
 router = Router()
@@ -69,15 +67,7 @@ def _out(conversation: Conversation) -> dict[str, Any]:
 @router.post("", response={201: ConversationOut, **ERRORS}, summary="Start a conversation")
 def start(request: HttpRequest, payload: ConversationIn) -> Status[dict[str, Any]]:
     """Reads the words as a trip request and plans it; the last turn says what was understood."""
-    today = timezone.localdate()
-    if payload.today is not None:
-        try:
-            today = dt.date.fromisoformat(payload.today)
-        except ValueError:
-            raise TripwiseError(
-                "invalid_request", f"today: {payload.today} is not a date: write YYYY-MM-DD."
-            ) from None
-    return Status(201, _out(conversation_start(text=payload.text, today=today)))
+    return Status(201, _out(conversation_start(text=payload.text, today=today_or(payload.today))))
 
 
 @router.get("/{conversation_id}", response={200: ConversationOut, **ERRORS}, summary="Read a conversation")
