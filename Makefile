@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := TRIPWISE_DEBUG=1
 
-.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand browser clean
+.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand bench-live browser clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -20,11 +20,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# uvicorn serves the ASGI app: the pages and the live channel (WebSockets), which runserver cannot.
 demo: install
 	$(DEMO_ENV) $(BIN)/tripwise manage migrate --noinput
 	$(DEMO_ENV) $(BIN)/tripwise demo load
 	@echo "Tripwise is at http://127.0.0.1:$(PORT)/  (admin: $(BIN)/tripwise manage createsuperuser)"
-	$(DEMO_ENV) $(BIN)/tripwise manage runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/uvicorn tripwise.config.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
 test: install test-unit test-browser
 
@@ -55,7 +56,7 @@ clean:
 # development set (data/understand/dev.jsonl).
 HELSINKI ?= ../shared/data/cities/helsinki
 
-bench: bench-toptw bench-transit bench-plans bench-understand
+bench: bench-toptw bench-transit bench-plans bench-understand bench-live
 
 bench-toptw: install
 	$(BIN)/python -m tripwise.bench.table --out docs/benchmarks/toptw-latest.md
@@ -68,3 +69,7 @@ bench-plans: install
 
 bench-understand: install
 	$(BIN)/python -m tripwise.assistant.benchmark --out docs/benchmarks/understand-latest.md
+
+# Live updates: 50 WebSocket listeners on one trip, 20 changes; in memory, then Redis (127.0.0.1:6379/14).
+bench-live: install
+	$(BIN)/python -m tripwise.trips.live_benchmark --out docs/benchmarks/live-latest.md

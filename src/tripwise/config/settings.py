@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",  # live updates over WebSockets (tripwise.trips.live)
     "tripwise.places",
     "tripwise.guides",
     "tripwise.transit",
@@ -69,6 +70,19 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "tripwise.config.urls"
 WSGI_APPLICATION = "tripwise.config.wsgi.application"
+ASGI_APPLICATION = "tripwise.config.asgi.application"  # HTTP and the live channel (WebSockets)
+
+# Live updates (tripwise.trips.live): open plan pages hear each change through a channel layer. In memory by
+# default (one server process); with several processes they must share Redis, or a change saved through one
+# would never reach the browsers connected to another.
+REDIS_URL = env_str("TRIPWISE_REDIS_URL").strip()
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 TEMPLATES = [
     {

@@ -136,18 +136,30 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 def plan_change_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    # Imported here so that this view's part in live editing stays within it (trips/live.py).
+    from tripwise.trips.live import changed_meanwhile
+
     plan, _access = plan_for(request, public_id, "edit")
     form = PlanChangeForm(request.POST)
+    # The revision the editor's page showed (a hidden field of each edit form); absent from older pages.
+    seen = request.POST.get("revision", "")
     if not form.is_valid():
         messages.error(request, form.error_text())
     else:
         change = form.change()
         try:
-            plan_change(plan=plan, change=change, actor=request.user)
+            saved = plan_change(plan=plan, change=change, actor=request.user)
         except TripwiseError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, CHANGE_DONE[change["action"]])
+            # The service applied the edit on top of whatever was saved meanwhile (never a lost update);
+            # say so, with who it was, so the editor looks again at a plan they did not see.
+            if seen.isdigit() and int(seen) < saved.revision - 1:
+                who = changed_meanwhile(plan=saved, after=int(seen), before=saved.revision)
+                messages.info(
+                    request, f"{who} changed the plan meanwhile; your change was applied on top of it."
+                )
     return redirect(reverse("trips:plan", kwargs={"public_id": plan.public_id}))
 
 
@@ -241,7 +253,7 @@ def group_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 def add_to_trip_view(request: HttpRequest) -> HttpResponse:
-    """"Add to my trip" from a place or guide page: the place joins the trip's wish list."""
+    """Add to my trip, from a place or guide page: the place joins the trip's wish list."""
     plan, _access = plan_for(request, request.POST.get("plan", ""), "vote")
     user = request.user
     if not isinstance(user, User):
