@@ -1,4 +1,5 @@
-"""Editing together, in two browsers: alice changes the trip, and bob's open page shows it, with who did it.
+"""Editing together, in two browsers: alice removes a visit, moves another to the other day and changes the
+pace, and bob's open page shows each, with who did it; then bob's change reaches alice.
 
 The site runs as in production, under an ASGI server (uvicorn, HTTP and WebSockets) in a subprocess with its
 own SQLite database: pytest-django's live server speaks WSGI only. alice owns the trip, bob is an editor;
@@ -68,6 +69,30 @@ def test_bob_sees_alices_changes_as_she_makes_them(
         expect(bob.get_by_test_id(first_visit)).to_have_count(0, timeout=TIMEOUT)
         assert bob.evaluate("window.scrollY") > 0
 
+        # alice moves a visit to the other day at 15:00: bob sees it move there.
+        movable = ("nurzhol-boulevard", "lovers-park", "kazakh-eli-monument", "bayterek-tower")
+        days = {"2026-12-01": "2026-12-02", "2026-12-02": "2026-12-01"}
+        moved, source = next(
+            (slug, day)
+            for slug in movable
+            for day in days
+            if slug != place and alice.get_by_test_id(f"day-{day}").get_by_test_id(f"visit-{slug}").count()
+        )
+        target = days[source]
+        expect(bob.get_by_test_id(f"day-{source}").get_by_test_id(f"visit-{moved}")).to_be_visible(
+            timeout=TIMEOUT
+        )
+        alice.get_by_test_id(f"visit-{moved}").locator("summary").click()
+        lock = alice.get_by_test_id(f"lock-{moved}")
+        lock.locator("select[name=date]").select_option(target)
+        lock.locator("input[name=start]").fill("15:00")
+        lock.get_by_role("button").click()
+        moved_there = bob.get_by_test_id(f"day-{target}").get_by_test_id(f"visit-{moved}")
+        expect(moved_there).to_be_visible(timeout=TIMEOUT)
+        expect(moved_there).to_contain_text("15:00")
+        expect(bob.get_by_test_id(f"day-{source}").get_by_test_id(f"visit-{moved}")).to_have_count(0)
+        expect(banner).to_contain_text(f"Updated by alice@example.org: lock {moved}", timeout=TIMEOUT)
+
         # Then the pace: bob's page follows again, without being reloaded by bob.
         alice.get_by_test_id("pace-switch").get_by_label("Relaxed").check()
         alice.get_by_test_id("pace-switch").get_by_role("button").click()
@@ -76,7 +101,7 @@ def test_bob_sees_alices_changes_as_she_makes_them(
         # bob's refreshed forms carry the new revision, so his next edit is not taken for a stale one.
         revision = int(bob.locator("script[data-revision]").get_attribute("data-revision") or 0)
         hidden = bob.get_by_test_id("pace-switch").locator("input[name=revision]")
-        assert int(hidden.get_attribute("value") or 0) == revision + 2
+        assert int(hidden.get_attribute("value") or 0) == revision + 3
         bob.screenshot(path=str(screenshot_dir / "plan-live-update.png"), full_page=False)
 
         # And the other way round: bob's edit reaches alice (listening again on the page her edit loaded).

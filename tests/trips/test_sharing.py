@@ -161,3 +161,21 @@ def test_a_comment_on_a_visit_shows_under_that_visit(owned: tuple[Plan, Client])
     html = alice.get(f"/plans/{plan.public_id}/").content.decode()
     block = html.split(f'data-testid="comments-{visit["place_id"]}"', 1)[1].split("</div>", 1)[0]
     assert "Book ahead!" in block
+
+
+def test_my_trips_through_the_api(owned: tuple[Plan, Client]) -> None:
+    plan, alice = owned
+    mine = alice.get("/api/trips").json()
+    assert [trip["id"] for trip in mine["trips"]] == [plan.public_id]
+    assert mine["trips"][0]["role"] == "owner"
+    copy = alice.post(f"/api/trips/{plan.public_id}/duplicate").json()
+    assert copy["title"] == f"Copy of {plan.title}"
+    renamed = alice.post(
+        f"/api/trips/{plan.public_id}/rename", {"title": "Steppe and stars"}, content_type="application/json"
+    )
+    assert renamed.json()["title"] == "Steppe and stars"
+    alice.post(f"/api/trips/{plan.public_id}/delete")
+    listed = alice.get("/api/trips").json()
+    assert [trip["id"] for trip in listed["recently_deleted"]] == [plan.public_id]
+    assert alice.post(f"/api/trips/{plan.public_id}/restore").json()["deleted_at"] is None
+    assert Client().get("/api/trips").status_code == 401

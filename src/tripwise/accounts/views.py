@@ -71,7 +71,7 @@ def trip_rename(request: HttpRequest, public_id: str) -> HttpResponse:
     if plan is not None and not form.is_valid():
         messages.error(request, form.error_text())
     elif plan is not None:
-        renamed = plan_rename(plan=plan, title=form.cleaned_data["title"])
+        renamed = plan_rename(plan=plan, title=form.cleaned_data["title"], by=_user(request))
         messages.success(request, f"Renamed to {renamed.title}.")
     return _back()
 

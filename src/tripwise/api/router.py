@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from tripwise.api import assistant, conversations, destinations, guides, places, plans, sharing
+from tripwise.api import assistant, conversations, destinations, guides, places, plans, sharing, trips
 from tripwise.core.errors import TripwiseError
 
 api = NinjaAPI(
@@ -52,5 +52,6 @@ api.add_router("/guides", guides.router, tags=["guides"])
 api.add_router("/places", places.router, tags=["places"])
 api.add_router("/plans", plans.router, tags=["plans"])
 api.add_router("/plans", sharing.router, tags=["sharing"])
+api.add_router("/trips", trips.router, tags=["my trips"])
 api.add_router("/understand", assistant.router, tags=["assistant"])
 api.add_router("/conversations", conversations.router, tags=["assistant"])

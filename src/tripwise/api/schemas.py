@@ -110,6 +110,7 @@ class GuideDetailOut(GuideOut):
     images: list[GuideImageOut]
 
 
-# Every endpoint may answer with these (400: characters no field can hold; 404: unknown id or name;
-# 422: a parameter out of its allowed values), always in the ErrorOut format.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Every endpoint may answer with these, always in the ErrorOut format: 400, characters no field can hold or a
+# rule broken; 401, sign in first; 403, your role on the trip does not allow it; 404, unknown id or name, or a
+# trip not shared with you; 422, a parameter out of its allowed values.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

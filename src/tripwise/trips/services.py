@@ -253,8 +253,8 @@ def plans_claim(*, user: AbstractBaseUser, plan_ids: Iterable[str]) -> int:
     )
 
 
-def plan_rename(*, plan: Plan, title: str) -> Plan:
-    """Give the trip a name of the traveller's own."""
+def plan_rename(*, plan: Plan, title: str, by: User | None = None) -> Plan:
+    """Give the trip a name of the traveller's own (logged, so open pages hear of it)."""
     title = " ".join(title.split())
     if not title or len(title) > TITLE_MAX:
         raise TripwiseError(
@@ -264,6 +264,13 @@ def plan_rename(*, plan: Plan, title: str) -> Plan:
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         locked.title = title
         locked.save(update_fields=["title", "updated_at"])
+        PlanEvent.objects.create(
+            plan=locked,
+            actor=by,
+            action="rename",
+            summary=f"renamed it {title}"[:300],
+            revision=locked.revision,
+        )
     return locked
 
 
