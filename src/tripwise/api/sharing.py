@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from tripwise.api.schemas import ERRORS
-from tripwise.core.errors import TripwiseError
 from tripwise.trips.group import comment_add, wish_add, wish_vote
 from tripwise.trips.models import Plan
-from tripwise.trips.permissions import plan_for
+from tripwise.trips.permissions import plan_for, signed_in
 from tripwise.trips.selectors import plan_comments, plan_history, sharing_state, wish_list
 from tripwise.trips.sharing import share_apply
 
 router = Router()
 
+GROUP_WHY = "the group sees who did what"
 SharedRole = Literal["viewer", "commenter", "editor"]
 
 
@@ -58,12 +57,6 @@ class GroupOut(Schema):
     wishes: list[dict[str, Any]]  # {id, place_id, name, for, against, score}
     comments: list[dict[str, Any]]  # {place_id, author, text, at}
     history: list[dict[str, Any]]  # {action, summary, actor, revision, at}
-
-
-def _signed_in(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TripwiseError("sign_in", "Sign in first: the group sees who did what.", status=401)
-    return request.user
 
 
 def _sharing(plan: Plan, request: HttpRequest, done: str) -> dict[str, Any]:
@@ -129,7 +122,7 @@ def share(request: HttpRequest, plan_id: str, payload: ShareIn) -> dict[str, Any
     """Owner only. op: link (role), link_revoke (token), invite (email, role), invite_revoke (invitation),
     role (user, role), remove (user), public (public). Revoking takes effect at once."""
     plan, _access = plan_for(request, plan_id, "share")
-    owner = _signed_in(request)
+    owner = signed_in(request, GROUP_WHY)
     fields = payload.model_dump(exclude_none=True)
     done = share_apply(plan=plan, by=owner, **fields)
     return _sharing(plan, request, done)
@@ -144,7 +137,7 @@ def group(request: HttpRequest, plan_id: str) -> dict[str, Any]:
 @router.post("/{plan_id}/wishes", response={201: GroupOut, **ERRORS}, summary="Wish for a place")
 def wish(request: HttpRequest, plan_id: str, payload: WishIn) -> Status[dict[str, Any]]:
     plan, _access = plan_for(request, plan_id, "vote")
-    wish_add(plan=plan, place_slug=payload.place_id, by=_signed_in(request))
+    wish_add(plan=plan, place_slug=payload.place_id, by=signed_in(request, GROUP_WHY))
     return Status(201, _group(plan, request))
 
 
@@ -152,7 +145,7 @@ def wish(request: HttpRequest, plan_id: str, payload: WishIn) -> Status[dict[str
 def vote(request: HttpRequest, plan_id: str, wish_id: int, payload: VoteIn) -> dict[str, Any]:
     """The same vote again takes it back."""
     plan, _access = plan_for(request, plan_id, "vote")
-    wish_vote(plan=plan, wish_id=wish_id, value=payload.value, by=_signed_in(request))
+    wish_vote(plan=plan, wish_id=wish_id, value=payload.value, by=signed_in(request, GROUP_WHY))
     return _group(plan, request)
 
 
@@ -161,5 +154,5 @@ def vote(request: HttpRequest, plan_id: str, wish_id: int, payload: VoteIn) -> d
 )
 def comment(request: HttpRequest, plan_id: str, payload: CommentIn) -> Status[dict[str, Any]]:
     plan, _access = plan_for(request, plan_id, "comment")
-    comment_add(plan=plan, text=payload.text, place_id=payload.place_id, by=_signed_in(request))
+    comment_add(plan=plan, text=payload.text, place_id=payload.place_id, by=signed_in(request, GROUP_WHY))
     return Status(201, _group(plan, request))

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from tripwise.api.schemas import ERRORS
-from tripwise.core.errors import TripwiseError
 from tripwise.trips.models import Plan
-from tripwise.trips.permissions import plan_for
+from tripwise.trips.permissions import plan_for, signed_in
 from tripwise.trips.selectors import trips_of_user, trips_recently_deleted
 from tripwise.trips.services import plan_delete, plan_duplicate, plan_rename, plan_restore
 
 router = Router()
+MINE_WHY = "My trips are the trips of an account"
 
 
 class TripOut(Schema):
@@ -39,12 +38,6 @@ class RenameIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TripwiseError("sign_in", "Sign in first: My trips are the trips of an account.", status=401)
-    return request.user
-
-
 def _trip(plan: Plan, role: str) -> dict[str, Any]:
     days = [day["date"] for day in plan.result.get("days", [])]
     return {
@@ -60,7 +53,7 @@ def _trip(plan: Plan, role: str) -> dict[str, Any]:
 
 @router.get("", response={200: TripsOut, **ERRORS}, summary="My trips")
 def mine(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in(request, MINE_WHY)
     return {
         "trips": [_trip(row.plan, row.role) for row in trips_of_user(user=user)],
         "recently_deleted": [_trip(plan, "owner") for plan in trips_recently_deleted(user=user)],
@@ -70,25 +63,25 @@ def mine(request: HttpRequest) -> dict[str, Any]:
 @router.post("/{plan_id}/rename", response={200: TripOut, **ERRORS}, summary="Rename a trip")
 def rename(request: HttpRequest, plan_id: str, payload: RenameIn) -> dict[str, Any]:
     plan, access = plan_for(request, plan_id, "edit")
-    renamed = plan_rename(plan=plan, title=payload.title, by=_user(request))
+    renamed = plan_rename(plan=plan, title=payload.title, by=signed_in(request, MINE_WHY))
     return _trip(renamed, str(access.role))
 
 
 @router.post("/{plan_id}/duplicate", response={201: TripOut, **ERRORS}, summary="Copy a trip")
 def duplicate(request: HttpRequest, plan_id: str) -> Status[dict[str, Any]]:
     plan, _access = plan_for(request, plan_id, "view")
-    return Status(201, _trip(plan_duplicate(plan=plan, owner=_user(request)), "owner"))
+    return Status(201, _trip(plan_duplicate(plan=plan, owner=signed_in(request, MINE_WHY)), "owner"))
 
 
 @router.post("/{plan_id}/delete", response={200: TripOut, **ERRORS}, summary="Delete a trip (restorable)")
 def delete(request: HttpRequest, plan_id: str) -> dict[str, Any]:
     plan, _access = plan_for(request, plan_id, "delete")
-    _user(request)
+    signed_in(request, MINE_WHY)
     return _trip(plan_delete(plan=plan), "owner")
 
 
 @router.post("/{plan_id}/restore", response={200: TripOut, **ERRORS}, summary="Undo a delete")
 def restore(request: HttpRequest, plan_id: str) -> dict[str, Any]:
     plan, _access = plan_for(request, plan_id, "delete")
-    _user(request)
+    signed_in(request, MINE_WHY)
     return _trip(plan_restore(plan=plan), "owner")

@@ -12,17 +12,12 @@ from django.db import IntegrityError, transaction
 
 from tripwise.core.errors import TripwiseError
 from tripwise.places.models import Place
-from tripwise.trips.models import Comment, Plan, PlanEvent, Vote, WishItem
+from tripwise.trips.models import Comment, Plan, Vote, WishItem
+from tripwise.trips.services import event_record
 
 __all__ = ["comment_add", "comment_delete", "wish_add", "wish_remove", "wish_vote"]
 
 MAX_COMMENT = 2000
-
-
-def _log(plan: Plan, actor: User, action: str, summary: str) -> None:
-    PlanEvent.objects.create(
-        plan=plan, actor=actor, action=action, summary=summary[:300], revision=plan.revision
-    )
 
 
 def wish_add(*, plan: Plan, place_slug: str, by: User) -> WishItem:
@@ -34,7 +29,7 @@ def wish_add(*, plan: Plan, place_slug: str, by: User) -> WishItem:
     try:
         with transaction.atomic():
             wish = WishItem.objects.create(plan=plan, place=place, added_by=by)
-            _log(plan, by, "wish", f"wished for {place.name}")
+            event_record(plan=plan, actor=by, action="wish", summary=f"wished for {place.name}")
     except IntegrityError:  # already on the list (maybe added a moment ago by someone else): that is fine
         return WishItem.objects.get(plan=plan, place=place)
     return wish
@@ -46,7 +41,9 @@ def wish_remove(*, plan: Plan, wish_id: int, by: User) -> None:
         if wish is None:
             raise TripwiseError("not_found", "That place is not on the wish list.", status=404)
         wish.delete()
-        _log(plan, by, "wish_removed", f"took {wish.place.name} off the wish list")
+        event_record(
+            plan=plan, actor=by, action="wish_removed", summary=f"took {wish.place.name} off the wish list"
+        )
 
 
 def wish_vote(*, plan: Plan, wish_id: int, value: int, by: User) -> int:
@@ -77,7 +74,9 @@ def comment_add(*, plan: Plan, text: str, by: User, place_id: str = "") -> Comme
         raise TripwiseError("comment_too_long", f"Keep a comment under {MAX_COMMENT} characters.")
     with transaction.atomic():
         comment = Comment.objects.create(plan=plan, place_id=place_id[:120], author=by, text=text)
-        _log(plan, by, "comment", f"commented{' on ' + place_id if place_id else ''}")
+        event_record(
+            plan=plan, actor=by, action="comment", summary=f"commented{' on ' + place_id if place_id else ''}"
+        )
     return comment
 
 

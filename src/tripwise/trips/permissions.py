@@ -17,13 +17,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.http import HttpRequest
 
 from tripwise.core.errors import NotFound, TripwiseError
 from tripwise.trips.models import Membership, Plan, Role, ShareLink
 
-__all__ = ["ACTIONS", "SESSION_LINKS", "Access", "access_for", "plan_for", "request_tokens", "require"]
+__all__ = [
+    "ACTIONS",
+    "SESSION_LINKS",
+    "Access",
+    "access_for",
+    "plan_for",
+    "request_tokens",
+    "require",
+    "signed_in",
+]
 
 RANK = {Role.VIEWER: 1, Role.COMMENTER: 2, Role.EDITOR: 3, Role.OWNER: 4}
 ACTIONS = {
@@ -107,6 +116,13 @@ def require(request: HttpRequest, plan: Plan, action: str) -> Access:
             status=403,
         )
     return access
+
+
+def signed_in(request: HttpRequest, why: str) -> User:
+    """The signed-in person, or a 401 saying `why` an account is needed."""
+    if not isinstance(request.user, User):
+        raise TripwiseError("sign_in", f"Sign in first: {why}.", status=401)
+    return request.user
 
 
 def plan_for(request: HttpRequest, public_id: str, action: str = "view") -> tuple[Plan, Access]:

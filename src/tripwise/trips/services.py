@@ -38,6 +38,7 @@ Actor = User | AnonymousUser | None
 MAX_REPLAN_ATTEMPTS = 5
 
 __all__ = [
+    "event_record",
     "plan_apply",
     "plan_change",
     "plan_create",
@@ -49,6 +50,16 @@ __all__ = [
     "plan_restore",
     "plans_claim",
 ]
+
+
+def event_record(
+    *, plan: Plan, actor: Actor, action: str, summary: str, data: dict[str, Any] | None = None
+) -> None:
+    """One line of the trip's change log (who did what, at which revision); live updates broadcast it."""
+    PlanEvent.objects.create(
+        plan=plan, actor=actor if isinstance(actor, User) else None, action=action, summary=summary[:300],
+        revision=plan.revision, data=data or {},
+    )  # fmt: skip
 
 
 def _destination(name: str) -> Destination:
@@ -229,10 +240,9 @@ def _save_replan(current: Plan, request: Mapping[str, Any], actor: Actor, action
         if automatic:  # a title the traveller chose stays; one we made follows the dates
             locked.title = _title(trip, destination)
         locked.save()
-        PlanEvent.objects.create(
-            plan=locked, actor=actor if isinstance(actor, User) else None, action=action,
-            summary=summary, revision=locked.revision, data={"request": locked.request},
-        )  # fmt: skip
+        event_record(
+            plan=locked, actor=actor, action=action, summary=summary, data={"request": locked.request}
+        )
     return locked
 
 
@@ -264,13 +274,7 @@ def plan_rename(*, plan: Plan, title: str, by: User | None = None) -> Plan:
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         locked.title = title
         locked.save(update_fields=["title", "updated_at"])
-        PlanEvent.objects.create(
-            plan=locked,
-            actor=by,
-            action="rename",
-            summary=f"renamed it {title}"[:300],
-            revision=locked.revision,
-        )
+        event_record(plan=locked, actor=by, action="rename", summary=f"renamed it {title}")
     return locked
 
 

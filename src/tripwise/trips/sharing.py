@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tripwise.core.errors import TripwiseError
-from tripwise.trips.models import Invitation, Membership, Plan, PlanEvent, Role, ShareLink
+from tripwise.trips.models import Invitation, Membership, Plan, Role, ShareLink
+from tripwise.trips.services import event_record
 
 __all__ = [
     "invitation_accept",
@@ -41,17 +42,10 @@ def _role(value: str) -> Role:
     return Role(value)
 
 
-def _log(plan: Plan, actor: User | None, action: str, summary: str) -> None:  # the trip's change log
-    PlanEvent.objects.create(
-        plan=plan, actor=actor if actor is not None and actor.is_authenticated else None, action=action,
-        summary=summary, revision=plan.revision,
-    )  # fmt: skip
-
-
 def share_link_create(*, plan: Plan, role: str, by: User) -> ShareLink:
     with transaction.atomic():
         link = ShareLink.objects.create(plan=plan, role=_role(role), created_by=by)
-        _log(plan, by, "share_link", f"made a {role} link")
+        event_record(plan=plan, actor=by, action="share_link", summary=f"made a {role} link")
     return link
 
 
@@ -59,7 +53,9 @@ def share_link_revoke(*, link: ShareLink, by: User) -> None:
     # A conditional update: revoking twice, or at the same time twice, revokes once.
     with transaction.atomic():
         if ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
-            _log(link.plan, by, "share_link_revoked", f"revoked a {link.role} link")
+            event_record(
+                plan=link.plan, actor=by, action="share_link_revoked", summary=f"revoked a {link.role} link"
+            )
 
 
 def _invitation_url(invitation: Invitation) -> str:
@@ -75,7 +71,7 @@ def invitation_create(*, plan: Plan, email: str, role: str, by: User) -> Invitat
         raise TripwiseError("invalid_email", f"{email!r} is not an email address.") from None
     with transaction.atomic():
         invitation = Invitation.objects.create(plan=plan, email=email, role=_role(role), invited_by=by)
-        _log(plan, by, "invitation", f"invited {email} as {role}")
+        event_record(plan=plan, actor=by, action="invitation", summary=f"invited {email} as {role}")
         who = getattr(by, "email", "") or "Someone"
         transaction.on_commit(
             lambda: send_mail(
@@ -97,7 +93,12 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
         if Invitation.objects.filter(
             pk=invitation.pk, revoked_at__isnull=True, accepted_at__isnull=True
         ).update(revoked_at=timezone.now()):
-            _log(invitation.plan, by, "invitation_revoked", f"withdrew the invitation to {invitation.email}")
+            event_record(
+                plan=invitation.plan,
+                actor=by,
+                action="invitation_revoked",
+                summary=f"withdrew the invitation to {invitation.email}",
+            )
 
 
 def invitation_accept(*, token: str, user: User) -> Plan:
@@ -129,7 +130,7 @@ def invitation_accept(*, token: str, user: User) -> Plan:
                 membership.save(update_fields=["role"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        _log(plan, user, "joined", f"joined as {invitation.role}")
+        event_record(plan=plan, actor=user, action="joined", summary=f"joined as {invitation.role}")
     return plan
 
 
@@ -140,7 +141,7 @@ def member_set_role(*, plan: Plan, user_id: int, role: str, by: User) -> Members
             raise TripwiseError("not_a_member", "That person is not on this trip.", status=404)
         membership.role = _role(role)
         membership.save(update_fields=["role"])
-        _log(plan, by, "role", f"made {membership.user} {role}")
+        event_record(plan=plan, actor=by, action="role", summary=f"made {membership.user} {role}")
     return membership
 
 
@@ -148,14 +149,21 @@ def member_remove(*, plan: Plan, user_id: int, by: User) -> None:
     with transaction.atomic():
         deleted, _ = Membership.objects.filter(plan=plan, user_id=user_id).delete()
         if deleted:
-            _log(plan, by, "member_removed", "removed someone from the trip")
+            event_record(
+                plan=plan, actor=by, action="member_removed", summary="removed someone from the trip"
+            )
 
 
 def plan_set_public(*, plan: Plan, public: bool, by: User) -> None:
     with transaction.atomic():
         Plan.objects.filter(pk=plan.pk).update(is_public=public)
         plan.is_public = public
-        _log(plan, by, "public", "made the trip public" if public else "made the trip private")
+        event_record(
+            plan=plan,
+            actor=by,
+            action="public",
+            summary="made the trip public" if public else "made the trip private",
+        )
 
 
 def share_apply(
