@@ -11,9 +11,8 @@ from ninja.responses import Status
 from tripwise.api.assistant import today_or
 from tripwise.api.schemas import ERRORS
 from tripwise.assistant.models import Conversation
-from tripwise.assistant.selectors import conversation_get, conversation_turns
+from tripwise.assistant.selectors import conversation_for, conversation_turns
 from tripwise.assistant.services import conversation_say, conversation_start, conversation_undo
-from tripwise.trips.permissions import require
 
 router = Router()
 
@@ -44,13 +43,6 @@ class ConversationOut(Schema):
     turns: list[TurnOut]
 
 
-def _conversation(request: HttpRequest, public_id: str, action: str) -> Conversation:
-    conversation = conversation_get(public_id=public_id)
-    if conversation.plan is not None:  # the plan's sharing rules apply to its conversation
-        require(request, conversation.plan, action)
-    return conversation
-
-
 def _out(conversation: Conversation) -> dict[str, Any]:
     conversation.refresh_from_db()
     plan = conversation.plan
@@ -72,7 +64,7 @@ def start(request: HttpRequest, payload: ConversationIn) -> Status[dict[str, Any
 
 @router.get("/{conversation_id}", response={200: ConversationOut, **ERRORS}, summary="Read a conversation")
 def detail(request: HttpRequest, conversation_id: str) -> dict[str, Any]:
-    return _out(_conversation(request, conversation_id, "view"))
+    return _out(conversation_for(request, conversation_id, "view"))
 
 
 @router.post(
@@ -80,7 +72,7 @@ def detail(request: HttpRequest, conversation_id: str) -> dict[str, Any]:
 )
 def say(request: HttpRequest, conversation_id: str, payload: MessageIn) -> dict[str, Any]:
     """A refinement ("swap the days"), a question ("is ALZHIR open on Monday?") or "undo"."""
-    conversation = _conversation(request, conversation_id, "edit")
+    conversation = conversation_for(request, conversation_id, "edit")
     conversation_say(conversation=conversation, text=payload.text)
     return _out(conversation)
 
@@ -89,6 +81,6 @@ def say(request: HttpRequest, conversation_id: str, payload: MessageIn) -> dict[
     "/{conversation_id}/undo", response={200: ConversationOut, **ERRORS}, summary="Undo the last change"
 )
 def undo(request: HttpRequest, conversation_id: str) -> dict[str, Any]:
-    conversation = _conversation(request, conversation_id, "edit")
+    conversation = conversation_for(request, conversation_id, "edit")
     conversation_undo(conversation=conversation)
     return _out(conversation)

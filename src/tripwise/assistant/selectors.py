@@ -6,6 +6,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from django.http import HttpRequest
+
 from tripwise.assistant.llm import ChatProvider, propose_request, provider_from_settings
 from tripwise.assistant.models import Conversation, Turn
 from tripwise.core.errors import NotFound
@@ -14,8 +16,10 @@ from tripwise.core.trips.request import parse_request, request_to_json
 from tripwise.core.understand.names import Named
 from tripwise.core.understand.understand import Understanding, understand
 from tripwise.places.models import Destination, Place
+from tripwise.trips.permissions import require
 
 __all__ = [
+    "conversation_for",
     "conversation_get",
     "conversation_turns",
     "place_names",
@@ -78,6 +82,14 @@ def conversation_get(*, public_id: str) -> Conversation:
         return Conversation.objects.select_related("plan", "plan__destination").get(public_id=public_id)
     except Conversation.DoesNotExist:
         raise NotFound("conversation", public_id) from None
+
+
+def conversation_for(request: HttpRequest, public_id: str, action: str) -> Conversation:
+    """The conversation, if the request may `action` its plan: the plan's sharing rules apply to it."""
+    conversation = conversation_get(public_id=public_id)
+    if conversation.plan is not None:
+        require(request, conversation.plan, action)
+    return conversation
 
 
 def conversation_turns(*, conversation: Conversation) -> list[Turn]:

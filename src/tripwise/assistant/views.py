@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tripwise.accounts.session import remember_conversation
 from tripwise.assistant.chips import request_chips
 from tripwise.assistant.models import Conversation
-from tripwise.assistant.selectors import conversation_get, conversation_turns, session_conversations
+from tripwise.assistant.selectors import conversation_for, conversation_turns, session_conversations
 from tripwise.assistant.services import (
     conversation_change,
     conversation_say,
@@ -23,7 +23,7 @@ from tripwise.assistant.services import (
 )
 from tripwise.core.errors import TripwiseError
 from tripwise.trips.forms import PACES
-from tripwise.trips.permissions import access_for, request_tokens, require
+from tripwise.trips.permissions import access_for, request_tokens
 from tripwise.trips.selectors import planner_places
 
 EXAMPLES = (
@@ -56,16 +56,8 @@ def assistant_home(request: HttpRequest) -> HttpResponse:
     return render(request, "assistant/home.html", {"examples": EXAMPLES, "recent": recent, "text": text})
 
 
-def _conversation(request: HttpRequest, public_id: str, action: str) -> Conversation:
-    """The conversation, if the request may `action` its plan (the plan's sharing rules apply to it)."""
-    conversation = conversation_get(public_id=public_id)
-    if conversation.plan is not None:
-        require(request, conversation.plan, action)
-    return conversation
-
-
 def conversation_page(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = _conversation(request, public_id, "view")
+    conversation = conversation_for(request, public_id, "view")
     plan = conversation.plan
     context: dict[str, Any] = {
         "conversation": conversation,
@@ -94,7 +86,7 @@ def _back(conversation: Conversation) -> HttpResponse:
 
 @require_POST
 def say(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = _conversation(request, public_id, "edit")
+    conversation = conversation_for(request, public_id, "edit")
     try:
         conversation_say(conversation=conversation, text=request.POST.get("text", ""))
     except TripwiseError as error:
@@ -133,7 +125,7 @@ def change_from_form(data: QueryDict) -> tuple[list[dict[str, Any]], str]:
 
 @require_POST
 def change(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = _conversation(request, public_id, "edit")
+    conversation = conversation_for(request, public_id, "edit")
     changes, said = change_from_form(request.POST)
     try:
         conversation_change(conversation=conversation, changes=changes, said=said)
@@ -144,6 +136,6 @@ def change(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 def undo(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = _conversation(request, public_id, "edit")
+    conversation = conversation_for(request, public_id, "edit")
     conversation_undo(conversation=conversation)
     return _back(conversation)
