@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := TRIPWISE_DEBUG=1
 
-.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand bench-live browser clean
+.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand bench-live bench-bookings bench-nearby browser clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -56,7 +56,7 @@ clean:
 # development set (data/understand/dev.jsonl).
 HELSINKI ?= ../shared/data/cities/helsinki
 
-bench: bench-toptw bench-transit bench-plans bench-understand bench-live
+bench: bench-toptw bench-transit bench-plans bench-understand bench-live bench-bookings bench-nearby
 
 bench-toptw: install
 	$(BIN)/python -m tripwise.bench.table --out docs/benchmarks/toptw-latest.md
@@ -73,3 +73,17 @@ bench-understand: install
 # Live updates: 50 WebSocket listeners on one trip, 20 changes; in memory, then Redis (127.0.0.1:6379/14).
 bench-live: install
 	$(BIN)/python -m tripwise.trips.live_benchmark --out docs/benchmarks/live-latest.md
+
+# Bookings: confirmed bookings per second through uvicorn (2 workers) with 16/32/64 clients, spread over 200
+# departures and on one hot departure, a read baseline, a few server configurations (pool, requests in
+# flight), a profile of one booking and SQL proof of no overbooking; PostgreSQL (a database it creates and
+# drops on the server of BOOKINGS_PG, default 127.0.0.1:5432), then SQLite. About 12 minutes.
+BOOKINGS_PG ?= postgres://postgres@127.0.0.1:5432/postgres
+
+bench-bookings: install
+	$(BIN)/python -m tripwise.experiences.loadtest --postgres-url $(BOOKINGS_PG) --profile --out docs/benchmarks/bookings-latest.md
+
+# Nearby search on 1,000,000 places and 100,000 experiences, SQLite and PostgreSQL (a database created and
+# dropped on 127.0.0.1:5432), against a bounding-box baseline; loading and 2,000 queries per kind, 10-20 min.
+bench-nearby: install
+	$(BIN)/python -m tripwise.experiences.nearby_bench --out docs/benchmarks/nearby-latest.md

@@ -158,6 +158,13 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from tripwise.config.worker import run
+
+    run(interval_s=args.interval, once=args.once, say=_progress)
+    return 0
+
+
 def cmd_demo_load(args: argparse.Namespace) -> int:
     from tripwise.demo import demo_load
 
@@ -216,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--host", default="127.0.0.1", help="HTTP address to listen on (default 127.0.0.1)")
     mcp.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     mcp.set_defaults(handler=cmd_mcp)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run the background jobs: send emails, release expired holds, send waiting applications",
+    )
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (cron)")
+    worker.add_argument("--interval", type=float, default=5.0, help="seconds between passes (default 5)")
+    worker.set_defaults(handler=cmd_worker)
 
     demo = sub.add_parser("demo", help="the demo destination")
     demo_cmds = demo.add_subparsers(dest="action", required=True)

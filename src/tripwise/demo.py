@@ -1,7 +1,7 @@
 """Load the demo destination (data/demo/<destination>/) into the database, in one transaction.
 
 Each destination folder holds destination.json, places.json, guides/*.md (front matter + markdown),
-images/ and gtfs/. Loading is idempotent: running it again updates what exists.
+images/, gtfs/ and experiences.json (providers and what they offer). Loading is idempotent: running it again updates what exists.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import yaml
 from django.db import transaction
 
 from tripwise.core.errors import TripwiseError
+from tripwise.experiences.provider import experience_upsert, provider_upsert
 from tripwise.guides.services import guide_upsert, guides_reindex
 from tripwise.places.services import destination_upsert, place_access_set, place_upsert
 from tripwise.transit.services import feed_import
@@ -62,6 +63,14 @@ def destination_folder_load(folder: Path, progress: Callable[[str], None]) -> st
     guides_reindex(destination=destination)
     lines.append(f"  guides: {len(guides)}")
     progress(f"{destination.name}: {len(guides)} guides")
+    if (folder / "experiences.json").is_file():
+        offer = _load_json(folder / "experiences.json")
+        for data in offer.get("providers", []):
+            provider_upsert(data=data)
+        for data in offer.get("experiences", []):
+            experience_upsert(destination=destination, data=data)
+        lines.append(f"  experiences: {len(offer.get('experiences', []))}")
+        progress(f"{destination.name}: {len(offer.get('experiences', []))} experiences")
     return "\n".join(lines)
 
 

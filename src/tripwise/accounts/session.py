@@ -15,10 +15,19 @@ from tripwise.accounts.services import session_claim
 from tripwise.assistant.models import Conversation
 from tripwise.trips.models import Plan
 
-__all__ = ["MY_CONVERSATIONS", "MY_PLANS", "claim_on_sign_in", "remember_conversation", "remember_plan"]
+__all__ = [
+    "MY_BOOKINGS",
+    "MY_CONVERSATIONS",
+    "MY_PLANS",
+    "claim_on_sign_in",
+    "remember_booking",
+    "remember_conversation",
+    "remember_plan",
+]
 
 MY_PLANS = "my_plans"
 MY_CONVERSATIONS = "my_conversations"
+MY_BOOKINGS = "my_bookings"  # codes of bookings and applications
 KEEP = 200  # the newest ids only: the session is loaded on every request, so the list stays short
 
 
@@ -43,6 +52,12 @@ def remember_conversation(request: HttpRequest, conversation: Conversation) -> N
         )
 
 
+def remember_booking(request: HttpRequest, code: str) -> None:
+    """Called where a booking or an application is made in a browser: signing in later makes it the
+    account's, so it shows under My bookings on every device."""
+    _remember(request, MY_BOOKINGS, code)
+
+
 def claim_on_sign_in(sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
     """`user_logged_in` receiver: the trips this browser made before signing in become the user's."""
     if request is None or not hasattr(request, "session"):
@@ -52,4 +67,5 @@ def claim_on_sign_in(sender: Any, request: HttpRequest | None, user: AbstractBas
         plan_ids=list(request.session.get(MY_PLANS, [])),
         conversation_ids=list(request.session.get(MY_CONVERSATIONS, [])),
         session_key=request.session.session_key or "",
+        booking_codes=list(request.session.get(MY_BOOKINGS, [])),
     )

@@ -4,7 +4,18 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from tripwise.api import assistant, conversations, destinations, guides, places, plans, sharing, trips
+from tripwise.api import (
+    assistant,
+    conversations,
+    destinations,
+    experiences,
+    guides,
+    places,
+    plans,
+    provider,
+    sharing,
+    trips,
+)
 from tripwise.core.errors import TripwiseError
 
 api = NinjaAPI(
@@ -55,3 +66,7 @@ api.add_router("/plans", sharing.router, tags=["sharing"])
 api.add_router("/trips", trips.router, tags=["my trips"])
 api.add_router("/understand", assistant.router, tags=["assistant"])
 api.add_router("/conversations", conversations.router, tags=["assistant"])
+api.add_router("/experiences", experiences.router, tags=["experiences"])
+api.add_router("/bookings", experiences.bookings_router, tags=["experiences"])
+api.add_router("/applications", experiences.applications_router, tags=["experiences"])
+api.add_router("/provider", provider.router, tags=["providers"])

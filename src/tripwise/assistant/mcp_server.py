@@ -150,7 +150,8 @@ def build_server() -> MCPServer:
     def place_facts(place_id: PlaceId) -> dict[str, Any]:
         """Everything Tripwise knows about one place: name, aliases, kind, address, coordinates, time zone,
         opening_hours and closed days, ticket prices, typical visit minutes, visitor rules, ways to get there,
-        nearby transit stops, the source, and which fields are assumed rather than verified."""
+        nearby transit stops, tours and visits bookable nearby with their next departures, the source, and which
+        fields are assumed rather than verified."""
         return _call(tools.place_facts, place_id=place_id)
 
     @server.tool(annotations=READ_ONLY)

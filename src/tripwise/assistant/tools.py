@@ -35,6 +35,7 @@ from tripwise.core.trips.model import PlaceFacts, Point
 from tripwise.core.trips.opening import ASSUMED_HOURS
 from tripwise.core.trips.request import TripRequest, parse_request
 from tripwise.core.understand.names import Named, find_names
+from tripwise.experiences.selectors import experiences_near
 from tripwise.guides.models import Guide
 from tripwise.places.models import Access, Destination, Place
 from tripwise.places.selectors import destination_find
@@ -183,9 +184,28 @@ def place_facts(*, place_id: str) -> dict[str, Any]:
         ],
         "access": [_access_json(way) for way in place.access.select_related("route", "from_stop", "to_stop")],
         "nearby_stops": _nearby_stops(place),
+        "bookable_nearby": _bookable_nearby(place),
         "assumed_fields": list(place.assumed_fields),
         "source": place.source,
     }
+
+
+def _bookable_nearby(place: Place, limit: int = 5) -> list[dict[str, Any]]:
+    """Tours and visits that can be booked near the place, with their next departures (the same search as
+    the pages and the API)."""
+    return [
+        {
+            "experience": hit.experience.slug,
+            "title": hit.experience.title,
+            "distance_km": hit.distance_km,
+            "by_application": hit.experience.mode == "application",
+            "price": str(hit.experience.price),
+            "currency": hit.experience.currency,
+            "languages": list(hit.experience.languages),
+            "next_departures": [slot.starts_at.isoformat() for slot in hit.next_slots],
+        }
+        for hit in experiences_near(lat=place.lat, lon=place.lon, limit=limit)
+    ]
 
 
 def _access_json(way: Access) -> dict[str, Any]:

@@ -14,13 +14,15 @@ django_application = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402 - after Django is set up
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from tripwise.config.limits import RequestsInFlight  # noqa: E402
 from tripwise.config.warm import warm_in_background  # noqa: E402
 from tripwise.trips.live import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": RequestsInFlight(django_application, limit=settings.MAX_REQUESTS_IN_FLIGHT),
         # The socket is opened with the browser's session cookie, so another site's page must not open it
         # in the visitor's name (cross-site WebSocket hijacking): its Origin must be one of ALLOWED_HOSTS.
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),

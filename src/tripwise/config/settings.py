@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "tripwise.transit",
     "tripwise.trips",
     "tripwise.assistant",
+    "tripwise.experiences",
     "tripwise.accounts",  # before allauth: its templates under account/ override allauth's
+    "tripwise.mail",  # the outbox every transactional email leaves through
     "tripwise.web",
     "allauth",
     "allauth.account",
@@ -112,6 +114,30 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
 ):
     # SQLite will not create the folder of its file; a fresh checkout has no var/ yet.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Concurrent bookings on SQLite: every transaction takes the write lock when it begins (IMMEDIATE), so a
+    # read-then-write transaction never fails half-way on another writer, and waits up to 20 s for its turn
+    # instead of failing with "database is locked". WAL lets pages read while a booking writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and (
+    pool_size := int(env_str("TRIPWISE_DB_POOL", "0"))
+):
+    # A pool of connections per server process (psycopg_pool): a request borrows one instead of opening its
+    # own (a few milliseconds each on PostgreSQL). Needs TRIPWISE_DB_CONN_MAX_AGE=0 (the default).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": pool_size,
+        "timeout": 30,
+    }
+# How many HTTP requests one server process works on at once; the rest wait their turn (config/limits.py).
+# Each holds a database connection, so processes x this must stay under PostgreSQL's max_connections. More
+# threads than cores only queue for the interpreter lock: on 2 cores, 4 booked faster than 8 or 16
+# (docs/benchmarks/bookings-latest.md).
+MAX_REQUESTS_IN_FLIGHT = int(env_str("TRIPWISE_MAX_REQUESTS_IN_FLIGHT", "4"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -159,6 +185,9 @@ EMAIL_USE_TLS = env_bool("TRIPWISE_EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a sign-up request for ever
 DEFAULT_FROM_EMAIL = env_str("TRIPWISE_DEFAULT_FROM_EMAIL", "Tripwise <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (tripwise.mail): an email is stored with the transaction that causes it and sent after the commit.
+# Off when a worker sends the outbox (outbox_send_due), so requests never wait on the mail server.
+MAIL_SEND_ON_COMMIT = env_bool("TRIPWISE_MAIL_SEND_ON_COMMIT", default=True)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]

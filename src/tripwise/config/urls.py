@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tripwise.places.urls")),
     path("", include("tripwise.trips.urls")),
     path("", include("tripwise.assistant.urls")),
+    path("", include("tripwise.experiences.urls")),
     path("", include("tripwise.accounts.urls")),
     path("", include("tripwise.web.urls")),
 ]

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from tripwise.core.experiences import cell_of
 
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
@@ -79,15 +82,25 @@ class Place(models.Model):
     )
     source = models.CharField(max_length=500, blank=True, help_text="Where the facts come from.")
     osm_ref = models.CharField(max_length=40, blank=True, help_text='OpenStreetMap object, e.g. "way/123".')
+    cell = models.BigIntegerField(editable=False, default=0, help_text="For nearby search.")
     search_text = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["lat", "lon"]), models.Index(fields=["destination", "osm_ref"])]
+        indexes = [
+            models.Index(fields=["lat", "lon"]),
+            models.Index(fields=["destination", "osm_ref"]),
+            # Covering: the nearby search reads (id, lat, lon) by cell from the index alone (places/nearby.py).
+            models.Index(fields=["cell", "lat", "lon", "id"], name="place_nearby"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.cell = cell_of(self.lat, self.lon)  # the nearby index (tripwise.places.nearby)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("places:place", kwargs={"slug": self.slug})

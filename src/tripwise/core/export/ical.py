@@ -12,17 +12,22 @@ change keeps each event's wall-clock time on its own side of the change.
 UIDs are the plan id, the day and the item's place in the day: a re-plan rewrites the same events (with a
 higher SEQUENCE, the plan's revision) instead of adding new ones beside them, and a subscribing calendar
 drops the ones that disappeared because a feed is always the whole plan.
+
+One appointment (a booked departure) is a calendar of its own, sent with the booking's emails: METHOD:REQUEST
+adds it to the traveller's calendar, and the same UID with METHOD:CANCEL, STATUS:CANCELLED and a higher
+SEQUENCE takes it out again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from tripwise.core.export.document import (
     day_items,
@@ -34,9 +39,10 @@ from tripwise.core.export.document import (
     stop_name,
 )
 
-__all__ = ["PRODID", "plan_to_ical"]
+__all__ = ["APPOINTMENT_PRODID", "PRODID", "appointment_to_ical", "plan_to_ical"]
 
 PRODID = "-//Tripwise//Trip plan export 1.0//EN"
+APPOINTMENT_PRODID = "-//Tripwise//Appointment 1.0//EN"
 UID_DOMAIN = "tripwise"
 # How often a subscribed calendar should fetch the feed again: a hint, Google ignores it, Apple and
 # Thunderbird honour it. An hour keeps an edited plan close to current without hammering the server.
@@ -232,6 +238,102 @@ def plan_to_ical(
         calendar.add_component(event)
 
     # The VTIMEZONE for the destination's zone, generated from the same tz database the times came from.
-    calendar.add_missing_timezones()
+    _add_timezones(calendar)
+    written: bytes = calendar.to_ical()
+    return written
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str) -> Timezone:
+    # Building a VTIMEZONE walks the zone's transitions and takes about 0.1 s; a booking's confirmation is
+    # written inside its transaction, so it is built once per zone and process and shared (never mutated).
+    return Timezone.from_tzid(tzid)
+
+
+def _add_timezones(calendar: Calendar) -> None:
+    for tzid in sorted(calendar.get_missing_tzids()):
+        calendar.subcomponents.insert(0, _vtimezone(tzid))
+
+
+def _zone_of(moment: datetime) -> ZoneInfo:
+    """The IANA zone an aware datetime is written in: its ZoneInfo, or UTC for a UTC offset."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(
+            f"{moment.isoformat()} has no time zone: give an aware datetime, e.g. in ZoneInfo('Asia/Almaty')."
+        )
+    if isinstance(moment.tzinfo, ZoneInfo):
+        return moment.tzinfo
+    if moment.utcoffset() == timedelta(0):
+        return ZoneInfo("UTC")
+    raise ValueError(
+        f"{moment.isoformat()} has a fixed offset, not a time zone: give it in its IANA zone "
+        "(datetime.astimezone(ZoneInfo('Asia/Almaty'))) so the calendar follows that zone's rules."
+    )
+
+
+def appointment_to_ical(
+    *,
+    uid: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    location: str,
+    lat: float | None,
+    lon: float | None,
+    description: str,
+    url: str,
+    sequence: int = 0,
+    cancelled: bool = False,
+    organizer: tuple[str, str] | None = None,
+    attendee: tuple[str, str] | None = None,
+) -> bytes:
+    """One appointment as an RFC 5545 calendar to attach to an email (iTIP, RFC 5546).
+
+    `start` and `end` are aware; both are written in the start's zone (TZID with its VTIMEZONE), like the
+    plan export. `uid` names the appointment for good (a domain is added when it has none): a later change
+    or the cancellation reuses it with a higher `sequence`. `cancelled` makes it METHOD:CANCEL with
+    STATUS:CANCELLED, which removes the appointment from calendars that added it. `organizer` (the provider)
+    and `attendee` (the traveller) are (name, email): iTIP wants both, and mail clients show an invitation
+    card, and apply a cancellation, only when they are there.
+    """
+    zone = _zone_of(start)
+    if end.tzinfo is None or end.utcoffset() is None:
+        raise ValueError(f"{end.isoformat()} has no time zone: give an aware datetime.")
+    if end <= start:
+        raise ValueError(f"The appointment ends ({end.isoformat()}) before it starts ({start.isoformat()}).")
+
+    calendar = Calendar()
+    calendar.add("prodid", APPOINTMENT_PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+
+    event = Event()
+    event.add("uid", uid if "@" in uid else f"{uid}@{UID_DOMAIN}")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("sequence", sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("summary", title)
+    event.add("dtstart", start.astimezone(zone))
+    event.add("dtend", end.astimezone(zone))
+    if location:
+        event.add("location", location)
+    if lat is not None and lon is not None:
+        event.add("geo", (lat, lon))
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    if organizer is not None:
+        event.add("organizer", vCalAddress(f"mailto:{organizer[1]}"), parameters={"CN": organizer[0]})
+    if attendee is not None:
+        event.add(
+            "attendee",
+            vCalAddress(f"mailto:{attendee[1]}"),
+            parameters={"CN": attendee[0], "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "ACCEPTED"},
+        )
+    calendar.add_component(event)
+
+    _add_timezones(calendar)
     written: bytes = calendar.to_ical()
     return written

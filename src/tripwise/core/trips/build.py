@@ -2,9 +2,11 @@
 
 Every day of the trip is one tour from the base back to the base between the day's start and end. Each
 candidate place is a stop whose windows are its opening hours that day, shortened by the visit's length so
-that the whole visit fits before closing. Must-see places and locked visits are mandatory stops. Meals are
-stops at eating places with a window around lunch or dinner time; the window is narrower than a meal is long,
-so no day gets two lunches.
+that the whole visit fits before closing. Must-see places and locked visits are mandatory stops. A booked
+appointment (a lock with `minutes`) is a mandatory stop at exactly its time and for exactly its length,
+whatever the place's opening hours (the provider's schedule rules it) but within the traveller's day, and
+free (it was paid when booked). Meals are stops at eating places with a window around lunch or dinner time;
+the window is narrower than a meal is long, so no day gets two lunches.
 """
 
 from __future__ import annotations
@@ -182,6 +184,11 @@ def _windows(
     return tuple(windows)
 
 
+def _appointment_windows(tour: Tour, at: int, visit: int) -> tuple[Window, ...]:
+    """A booked appointment starts at `at` and nowhere else, open or not, if it fits in the day."""
+    return (Window(at, at),) if tour.earliest <= at and at + visit <= tour.latest else ()
+
+
 def _candidates(data: PlanningInput, clock: Clock) -> list[Candidate]:
     request = data.request
     factor, _slack = PACE[request.pace]
@@ -197,6 +204,8 @@ def _candidates(data: PlanningInput, clock: Clock) -> list[Candidate]:
         if place.id in locked:
             lock = locked[place.id]
             why = "Locked by you" if lock.start is not None else f"On {lock.date:%A}, as you asked"
+            if lock.minutes is not None:  # booked: its own length, and paid for already
+                visit, cost, why = lock.minutes * 60, None, "Booked by you"
         elif place.id in must:
             why = "Must-see"
         elif place.is_food:
@@ -332,12 +341,17 @@ def build_problem(data: PlanningInput, *, fare_reserve: int = 0) -> Built:
                 if candidate.lock.start is not None:
                     at = clock.at(day, candidate.lock.start)
                     clip = (at, at)
+                    if candidate.lock.minutes is not None:
+                        per_day.append(_appointment_windows(tour, at, candidate.visit_seconds))
+                        continue
             per_day.append(_windows(candidate.opening[t], tour, candidate.visit_seconds, clip))
+        appointment = candidate.lock is not None and candidate.lock.appointment
         stops.append(
             Stop(
                 node=node_of[candidate.place.id],
                 score=_score(candidate, request, must, data.wished),
-                duration=candidate.visit_seconds + slack,
+                # An appointment ends when it ends: no slack of the pace after it.
+                duration=candidate.visit_seconds + (0 if appointment else slack),
                 windows=tuple(per_day),
                 cost=minor(candidate.cost),
                 mandatory=candidate.role == "visit"

@@ -20,6 +20,7 @@ from typing import Any
 from tripwise.core.errors import TripwiseError
 from tripwise.core.trips.request import (
     PACES,
+    Lock,
     TripRequest,
     parse_request,
     request_to_json,
@@ -45,6 +46,8 @@ def _place_change(request: TripRequest, action: str, place: str, change: Mapping
     unlocked = [lock for lock in request_to_json(request)["locks"] if lock["place_id"] != place]
     if action == "lock":
         lock = {"place_id": place, "date": change.get("date"), "start": change.get("start")}
+        # A booked appointment: its length and the booking's name ride along; the parser checks them.
+        lock.update({key: change[key] for key in ("minutes", "label") if change.get(key) is not None})
         if lock["date"] is None:
             raise _invalid("date", "the 'lock' change needs the date (YYYY-MM-DD) of a day of the trip.")
         avoid = [name for name in request.avoid if name != place]
@@ -76,23 +79,39 @@ def _day_change(request: TripRequest, change: Mapping[str, Any]) -> TripRequest:
     return _reparsed(request, day_rules=[*others, updated])
 
 
+def _booked_outside(lock: Lock, trip: TripRequest) -> TripwiseError:
+    what = lock.label or lock.place
+    return TripwiseError(
+        "booked_outside_trip",
+        f"{what} is booked for {lock.date:%A %d %B}, which the trip would no longer include "
+        f"({trip.dates[0]:%d %B} to {trip.dates[-1]:%d %B}). Choose dates that include it, or cancel the "
+        "booking first.",
+    )
+
+
 def _dates_change(request: TripRequest, change: Mapping[str, Any]) -> TripRequest:
-    """Move the trip to another first day; locks keep their day of the trip (day 2 stays day 2)."""
+    """Move the trip to another first day; locks keep their day of the trip (day 2 stays day 2), but a
+    booked appointment keeps its date: the tour happens then, whatever the trip does."""
     moved = _reparsed(request, start_date=change.get("start_date"), locks=[])
     shift = moved.start_date - request.start_date
-    locks = [
-        {**item, "date": (lock.date + shift).isoformat()}
-        for item, lock in zip(request_to_json(request)["locks"], request.locks, strict=True)
-    ]
+    locks = []
+    for item, lock in zip(request_to_json(request)["locks"], request.locks, strict=True):
+        if lock.appointment and lock.date not in moved.dates:
+            raise _booked_outside(lock, moved)
+        locks.append(item if lock.appointment else {**item, "date": (lock.date + shift).isoformat()})
     return _reparsed(moved, locks=locks)
 
 
 def _days_change(request: TripRequest, change: Mapping[str, Any]) -> TripRequest:
-    """Lengthen or shorten the trip; locks and rules of the days dropped go with them."""
+    """Lengthen or shorten the trip; locks and rules of the days dropped go with them, except a booked
+    appointment, which refuses the change (its booking would be forgotten)."""
     days = change.get("days")
     shorter = _reparsed(request, days=days, locks=[], day_rules=[])
     kept = shorter.dates
     as_json = request_to_json(request)
+    for lock in request.locks:
+        if lock.appointment and lock.date not in kept:
+            raise _booked_outside(lock, shorter)
     locks = [item for item, lock in zip(as_json["locks"], request.locks, strict=True) if lock.date in kept]
     rules = [rule for rule in as_json["day_rules"] if rule["day"] <= shorter.days]
     return _reparsed(shorter, locks=locks, day_rules=rules)

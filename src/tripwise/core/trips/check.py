@@ -190,6 +190,8 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
     seen: set[str] = set()
     total = Decimal(0)
     days: Sequence[Mapping[str, Any]] = document.get("days", [])
+    # Booked appointments: the provider's schedule binds them, not the place's hours, and they are paid.
+    booked = {lock.place: lock for lock in request.locks if lock.appointment}
     if [day["date"] for day in days] != [d.isoformat() for d in request.dates]:
         problems.append("the plan's days are not the days of the trip")
     for index, day in enumerate(days):
@@ -215,7 +217,8 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
                     problems.append(
                         f"{place.name} is visited without travelling there from {where.get('name')}"
                     )
-                if not _open_during(place, begin, finish):
+                appointment = not item.get("meal") and item["place_id"] in booked
+                if not appointment and not _open_during(place, begin, finish):
                     problems.append(f"{place.name} is not open from {begin:%a %H:%M} to {finish:%H:%M}")
                 if not item.get("meal") and item["place_id"] in avoid_places:
                     problems.append(f"{place.name} is visited on {on:%A}, a day the traveller moved it off")
@@ -228,7 +231,8 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
                 if item["place_id"] in seen and not item.get("meal"):
                     problems.append(f"{place.name} is visited twice")
                 seen.add(item["place_id"])
-                total += _party_cost(place, facts)
+                if not appointment:
+                    total += _party_cost(place, facts)
                 where = {"lat": place.lat, "lon": place.lon, "name": place.name}
             else:
                 if (
@@ -257,7 +261,21 @@ def check_plan(document: Mapping[str, Any], facts: CheckFacts) -> list[str]:
             _at(item["start"]) for day in days for item in day["items"]
             if item["type"] == "visit" and item["place_id"] == lock.place
         ]  # fmt: skip
-        if lock.start is None:
+        if lock.minutes is not None and lock.start is not None:
+            planned = [
+                (_at(item["start"]), _at(item["end"])) for day in days for item in day["items"]
+                if item["type"] == "visit" and item["place_id"] == lock.place and not item.get("meal")
+            ]  # fmt: skip
+            if planned and planned[0][0] != datetime.combine(lock.date, lock.start, tz):
+                problems.append(
+                    f"{lock.place} was booked for {lock.date} {lock.start:%H:%M} but is planned at {planned[0][0]}"
+                )
+            if planned and planned[0][1] - planned[0][0] != timedelta(minutes=lock.minutes):
+                length = (planned[0][1] - planned[0][0]).total_seconds() / 60
+                problems.append(
+                    f"{lock.place} was booked for {lock.minutes} minutes but is planned for {length:g} minutes"
+                )
+        elif lock.start is None:
             if starts and starts[0].astimezone(tz).date() != lock.date:
                 problems.append(
                     f"{lock.place} was kept for {lock.date} but is planned on {starts[0]:%Y-%m-%d}"

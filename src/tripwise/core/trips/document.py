@@ -173,6 +173,8 @@ def _timed(item: dict[str, Any], built: Built, wait: int = 0) -> dict[str, Any]:
 
 def _visit_notes(candidate: Candidate, day_index: int, data: PlanningInput) -> list[str]:
     notes: list[str] = []
+    if candidate.lock is not None and candidate.lock.appointment:
+        return notes  # the booking's time is the provider's; the place's hours say nothing about it
     opening = candidate.opening[day_index]
     if opening.assumed:
         start, end = ASSUMED_HOURS
@@ -227,6 +229,8 @@ def assemble_days(
                 "notes": _visit_notes(candidate, t, data),
                 "cost": None if candidate.cost is None else money_json(candidate.cost, traveller, data.rates),
             }
+            if candidate.lock is not None and candidate.lock.label is not None:
+                item["booking"] = candidate.lock.label
             if candidate.cost is not None:
                 day_cost = Money(day_cost.amount + candidate.cost.amount, data.currency)
             items.append(item)

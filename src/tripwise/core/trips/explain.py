@@ -90,10 +90,11 @@ def swap_days(
     """Changes that swap two days of a plan (days from 1), and notes on what could not move.
 
     The traveller's must-sees and locked visits are kept on the other day; the other sights are moved off
-    their day, so the planner puts them on the other one where they fit. A place closed on the other day
-    stays where it is, and a note says why."""
+    their day, so the planner puts them on the other one where they fit. A place closed on the other day,
+    and a booked appointment, stay where they are, and a note says why."""
     days: Sequence[Mapping[str, Any]] = document.get("days", [])
     essential = set(request.must_see) | {lock.place for lock in request.locks}
+    booked = {lock.place for lock in request.locks if lock.appointment}
     changes: list[dict[str, Any]] = []
     notes: list[str] = []
     for source, target in ((first, second), (second, first)):
@@ -101,6 +102,11 @@ def swap_days(
         moved_off: list[str] = []
         for item in days[source - 1]["items"]:
             if item["type"] != "visit" or item.get("meal"):
+                continue
+            if item["place_id"] in booked:  # a booking is the provider's date, not the plan's to move
+                notes.append(
+                    f"{item['name']} is booked for {from_date:%A %d %B}, so it stays on {from_date:%A}."
+                )
                 continue
             place = places.get(item["place_id"])
             if place is not None and place.opening_hours is not None:

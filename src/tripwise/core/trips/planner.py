@@ -83,7 +83,8 @@ def make_plan(
     assumptions = [ESTIMATES]
     for candidate in built.candidates:
         place = candidate.place
-        if place.id in planned and any(opening.assumed for opening in candidate.opening):
+        booked = candidate.lock is not None and candidate.lock.appointment  # its hours do not apply
+        if place.id in planned and not booked and any(opening.assumed for opening in candidate.opening):
             start, end = ASSUMED_HOURS
             text = f"Opening hours of {place.name} are unknown: assumed {start:%H:%M}-{end:%H:%M}; check before you go."
             if text not in assumptions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from tripwise.core.engine.model import LeftOut, Reason
@@ -25,6 +26,27 @@ def _closed_rule(candidate: Candidate, data: PlanningInput) -> str:
     return "closed"
 
 
+def _appointment_reason(candidate: Candidate, on: date, at: time, minutes: int, fits: bool,
+                        data: PlanningInput) -> str:  # fmt: skip
+    """Why a booked appointment is not in the plan: it falls outside the day, or it cannot be reached."""
+    request, name = data.request, candidate.place.name
+    t = request.dates.index(on)
+    start, end = request.hours(t)
+    booked = f"{name} is booked on {on:%A %d %B} at {at:%H:%M} for {minutes} minutes"
+    if not fits:
+        if kind_matches(candidate.place, request.rule(t).avoid_kinds):
+            kinds = ", ".join(request.rule(t).avoid_kinds)
+            return f"{booked}, but you asked for no {kinds} that day."
+        if candidate.place.id in request.rule(t).avoid_places:
+            return f"{booked}, but you moved it off that day."
+        return f"{booked}, which is outside your day ({start:%H:%M}-{end:%H:%M}): change the day's hours."
+    modes = " and ".join(request.modes)
+    return (
+        f"{booked}, but there is no way ({modes}) to be there on time beside your other locked visits and"
+        f" be back at your base by {end:%H:%M}."
+    )
+
+
 def unscheduled_reason(
     candidate: Candidate, stop_index: int, left: LeftOut, data: PlanningInput, built: Built
 ) -> str:
@@ -32,6 +54,9 @@ def unscheduled_reason(
     dates = request.dates
     stop = built.problem.stops[stop_index]
     lock = candidate.lock
+    if lock is not None and lock.minutes is not None and lock.start is not None:
+        fits = stop.windows[dates.index(lock.date)] != ()
+        return _appointment_reason(candidate, lock.date, lock.start, lock.minutes, fits, data)
     if lock is not None:
         t = dates.index(lock.date)
         if not stop.windows[t]:

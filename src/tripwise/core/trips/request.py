@@ -26,6 +26,8 @@ Pace = Literal["relaxed", "normal", "packed"]
 MODES: tuple[Mode, ...] = ("walk", "transit", "car")
 PACES: tuple[Pace, ...] = ("relaxed", "normal", "packed")
 MAX_DAYS = 14
+MAX_APPOINTMENT_MINUTES = 24 * 60
+MAX_LABEL = 200  # characters of a booking's label
 MIN_DAY_S = 4 * 3600  # a relaxed day is trimmed, but never below this
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -39,11 +41,21 @@ def _invalid(field_name: str, message: str) -> TripwiseError:
 @dataclass(frozen=True)
 class Lock:
     """A visit fixed by the traveller: this place, on this date, starting at this local time (or at any
-    time that day when `start` is None: "keep ALZHIR on day 2")."""
+    time that day when `start` is None: "keep ALZHIR on day 2").
+
+    With `minutes` it is an appointment (a booked tour): it starts exactly at `start`, lasts exactly
+    `minutes`, is already paid for, and the place's opening hours do not bind it (the provider's schedule
+    does); it must still fit in the traveller's day. `label` names the booking on the plan."""
 
     place: str
     date: date
     start: time | None
+    minutes: int | None = None
+    label: str | None = None
+
+    @property
+    def appointment(self) -> bool:
+        return self.minutes is not None
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,19 @@ def _budget(value: object) -> tuple[Decimal, str] | None:
     return (amount, currency)
 
 
+def _lock_minutes(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_APPOINTMENT_MINUTES:
+        raise _invalid(
+            "locks.minutes",
+            f"give the booked appointment's length in whole minutes, 1 to {MAX_APPOINTMENT_MINUTES}, not {value!r}.",
+        )
+    return value
+
+
 def _locks(value: object, dates: Sequence[date]) -> tuple[Lock, ...]:
     if not value:
         return ()
@@ -229,14 +254,44 @@ def _locks(value: object, dates: Sequence[date]) -> tuple[Lock, ...]:
         if day not in dates:
             raise _invalid("locks", f"{day} is not a day of this trip ({dates[0]} to {dates[-1]}).")
         start = item.get("start")
+        minutes = _lock_minutes(item.get("minutes"))
+        if minutes is not None and start is None:
+            raise _invalid(
+                "locks.start",
+                f"a booked appointment ({item['place_id']}, {minutes} minutes) needs its start"
+                " time as HH:MM, e.g. 10:00.",
+            )
+        label = item.get("label")
+        if label is not None:
+            if not isinstance(label, str):
+                raise _invalid("locks.label", f"give the booking's name as text, not {label!r}.")
+            label = label.strip() or None
+            if label is not None and len(label) > MAX_LABEL:
+                raise _invalid("locks.label", f"keep it to {MAX_LABEL} characters, not {len(label)}.")
         locks.append(
             Lock(
                 place=str(item["place_id"]),
                 date=day,
                 start=None if start is None else _time(start, "locks.start"),
+                minutes=minutes,
+                label=label,
             )
         )
     return tuple(locks)
+
+
+def _lock_json(lock: Lock) -> dict[str, Any]:
+    """A lock as JSON; `minutes` and `label` only when set, so ordinary locks read as they always did."""
+    result: dict[str, Any] = {
+        "place_id": lock.place,
+        "date": lock.date.isoformat(),
+        "start": None if lock.start is None else f"{lock.start:%H:%M}",
+    }
+    if lock.minutes is not None:
+        result["minutes"] = lock.minutes
+    if lock.label is not None:
+        result["label"] = lock.label
+    return result
 
 
 def _day_rules(value: object, request: TripRequest) -> tuple[DayRule, ...]:
@@ -353,14 +408,7 @@ def request_to_json(request: TripRequest) -> dict[str, Any]:
         else {"amount": str(request.budget[0]), "currency": request.budget[1]},
         "party": {"adults": request.adults, "children": request.children},
         "pace": request.pace,
-        "locks": [
-            {
-                "place_id": lock.place,
-                "date": lock.date.isoformat(),
-                "start": None if lock.start is None else f"{lock.start:%H:%M}",
-            }
-            for lock in request.locks
-        ],
+        "locks": [_lock_json(lock) for lock in request.locks],
         "currency": request.currency,
         "day_rules": [
             {

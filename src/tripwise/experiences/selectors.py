@@ -1,0 +1,365 @@
+"""Reads for experiences: what is near a point, one experience with its next departures, bookings and
+applications by their links, a traveller's bookings, a provider's day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from tripwise.core.errors import NotFound, TripwiseError
+from tripwise.core.experiences import (
+    Refund,
+    describe_policy,
+    describe_schedule,
+    earliest_visit,
+    offered_dates,
+    refund_for,
+)
+from tripwise.experiences.applications import rules_of, submission_time
+from tripwise.experiences.models import Application, Booking, Experience, Provider, Slot
+from tripwise.places.nearby import nearest
+from tripwise.trips.models import Plan
+from tripwise.trips.permissions import access_for
+from tripwise.trips.selectors import trips_of_user
+
+SLOTS_AHEAD_DAYS = 31  # "next times" look a month ahead: the window function numbers only those
+ZONE_SLACK = timedelta(hours=14)
+# What a list of experiences shows (pages, API, MCP): the rest of the rows is not read.
+LISTED = (
+    "slug", "title", "summary", "mode", "duration_minutes", "price", "child_price", "currency", "languages",
+    "meeting_point", "lat", "lon", "max_party", "capacity", "is_active", "schedule", "provider__name",
+    "provider__slug", "place__slug", "place__name", "place__timezone", "place__lat", "place__lon",
+    "destination__slug", "destination__name", "destination__country",
+)  # fmt: skip
+DEFAULT_RADIUS_M = 60_000  # ALZHIR is 38 km from Astana: a guide of the city should show the day trip
+
+
+@dataclass(frozen=True)
+class NearbyExperience:
+    experience: Experience
+    distance_m: float
+    next_slots: tuple[Slot, ...]
+
+    @property
+    def distance_km(self) -> float:
+        return round(self.distance_m / 1000, 1)
+
+
+def _upcoming(experience_ids: Iterable[int], *, now: datetime, seats: int) -> QuerySet[Slot]:
+    """Departures from `now` with `seats` free (of these experiences; all when none are named)."""
+    ids = list(experience_ids)
+    return Slot.objects.filter(
+        *([Q(experience_id__in=ids)] if ids else []),
+        starts_at__gte=now,
+        is_cancelled=False,
+        seats_taken__lte=F("capacity") - seats,
+    ).order_by("starts_at")
+
+
+def _day_window(day: date, zone: str) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, ZoneInfo(zone))
+    return start, start + timedelta(days=1)
+
+
+def _next_slots(
+    experience_ids: list[int], *, start: datetime, end: datetime, seats: int, each: int
+) -> dict[int, list[Slot]]:
+    """The first `each` departures of every experience between the moments with `seats` free, in one query:
+    a window function numbers each experience's departures in the database, so only the few shown come back
+    (a month of a dozen experiences' departures is hundreds of rows). Written as SQL because the ORM's
+    version (a filter on a window) takes longer to compile than the database takes to answer."""
+    if not experience_ids:
+        return {}
+    ops = connection.ops
+    table = ops.quote_name(Slot._meta.db_table)
+    marks = ", ".join(["%s"] * len(experience_ids))
+    sql = (
+        "SELECT id, experience_id, starts_at, capacity, seats_taken, is_cancelled FROM ("  # noqa: S608
+        "SELECT *, ROW_NUMBER() OVER (PARTITION BY experience_id ORDER BY starts_at) AS position "
+        f"FROM {table} WHERE experience_id IN ({marks}) AND starts_at >= %s AND starts_at < %s "
+        "AND is_cancelled = %s AND seats_taken <= capacity - %s"
+        ") ranked WHERE position <= %s ORDER BY experience_id, starts_at"
+    )
+    params = [
+        *experience_ids,
+        ops.adapt_datetimefield_value(start),
+        ops.adapt_datetimefield_value(end),
+        False,
+        seats,
+        each,
+    ]
+    slots: dict[int, list[Slot]] = {}
+    for slot in Slot.objects.raw(sql, params):
+        slots.setdefault(slot.experience_id, []).append(slot)
+    return slots
+
+
+def experiences_near(
+    *,
+    lat: float,
+    lon: float,
+    radius_m: float = DEFAULT_RADIUS_M,
+    limit: int = 12,
+    on: date | None = None,
+    language: str | None = None,
+    max_price: Decimal | None = None,
+    party: int = 1,
+    now: datetime | None = None,
+    slots_each: int = 3,
+) -> list[NearbyExperience]:
+    """Bookable experiences nearest first, each with its next departures that still have `party` seats
+    (on the date `on`, when given). The one nearby search of pages, API, trip pages and the MCP tools.
+
+    Every filter is SQL inside the spatial search, so its rings count only experiences that qualify."""
+    now = now or timezone.now()
+    seats = max(1, party)
+    query = Experience.objects.filter(is_active=True, max_party__gte=seats)
+    if max_price is not None:
+        query = query.filter(price__lte=max_price)
+    if language:
+        query = query.filter(languages__icontains=f'"{language.strip().lower()}"')  # the JSON list's text
+    start, end = now, now + timedelta(days=SLOTS_AHEAD_DAYS)
+    if on is not None:
+        if on < (now - ZONE_SLACK).date() or on > (now + timedelta(days=366 * 2)).date():
+            return []  # long past, or beyond any departure made
+        # The local date of a departure depends on its place's zone; in SQL, a window wide enough for every
+        # zone (UTC-12 to UTC+14), then the exact local date below.
+        day = datetime.combine(on, time.min, UTC)
+        start, end = max(now, day - ZONE_SLACK), day + timedelta(days=1) + ZONE_SLACK
+        query = query.filter(
+            Exists(
+                _upcoming([], now=start, seats=seats).filter(experience_id=OuterRef("pk"), starts_at__lt=end)
+            )
+        )
+    near = nearest(query, lat=lat, lon=lon, radius_m=radius_m, limit=limit * 2 if on else limit)
+    ids = [hit.id for hit in near]
+    slots = _next_slots(ids, start=start, end=end, seats=seats, each=slots_each + 8 * bool(on))
+    kept = [(hit, slots.get(hit.id, [])) for hit in near]
+    if on is not None:
+        # Which have a departure on that local date, from their zones alone: the full rows (and their place,
+        # provider and destination, four model objects each) are built only for the `limit` shown.
+        zones = dict(Experience.objects.filter(pk__in=ids).order_by().values_list("pk", "place__timezone"))
+        kept = []
+        for hit in near:
+            zone = ZoneInfo(zones[hit.id])
+            mine = [slot for slot in slots.get(hit.id, []) if slot.starts_at.astimezone(zone).date() == on]
+            if mine:
+                kept.append((hit, mine))
+        kept = kept[:limit]
+    experiences = (
+        Experience.objects.select_related("place", "provider", "destination")
+        .only(*LISTED)
+        .order_by()  # in_bulk answers a dict: the default ordering would only add a sort
+        .in_bulk([hit.id for hit, _mine in kept])
+    )
+    return [
+        NearbyExperience(experiences[hit.id], hit.distance_m, tuple(mine[:slots_each])) for hit, mine in kept
+    ]
+
+
+def local_today(experience: Experience) -> date:
+    """Today where the experience happens (the traveller's today may already be tomorrow there)."""
+    return timezone.now().astimezone(ZoneInfo(experience.timezone)).date()
+
+
+def experience_get(slug: str) -> Experience:
+    try:
+        return Experience.objects.select_related("place", "provider", "destination").get(
+            slug=slug, is_active=True
+        )
+    except Experience.DoesNotExist:
+        raise NotFound("experience", slug) from None
+
+
+def slots_between(
+    experience: Experience, *, first: date, last: date, party: int = 1, now: datetime | None = None
+) -> list[Slot]:
+    """Departures on local dates first..last that have not started; full ones included (shown as full)."""
+    now = now or timezone.now()
+    start, _ = _day_window(first, experience.timezone)
+    _, end = _day_window(last, experience.timezone)
+    return list(
+        experience.slots.filter(
+            starts_at__gte=max(start, now), starts_at__lt=end, is_cancelled=False
+        ).order_by("starts_at")
+    )
+
+
+def slot_get(slot_id: int) -> Slot:
+    try:
+        return Slot.objects.select_related(
+            "experience__place", "experience__provider", "experience__destination"
+        ).get(pk=slot_id)
+    except Slot.DoesNotExist:
+        raise NotFound("departure", slot_id) from None
+
+
+def rules_in_words(experience: Experience) -> list[str]:
+    """The experience's rules as a traveller reads them on its page."""
+    words = []
+    if experience.schedule:
+        words.append(f"Departures: {describe_schedule(experience.schedule)}.")
+    if experience.mode == Experience.Mode.APPLICATION:
+        words.append(f"By application: {experience.provider.name} accepts or declines each one.")
+        if experience.workdays_only:
+            words.append(
+                f"Applications are accepted on workdays only ({experience.timezone} time); on other days we "
+                f"send yours on the next workday at {experience.office_opens:%H:%M}."
+            )
+        words.append(f"Apply at least {experience.notice_hours} hours before the visit.")
+    else:
+        words.append(f"Book at least {experience.notice_hours} hours before the start.")
+    words.append(f"At most {experience.max_party} people in one booking.")
+    words.append(describe_policy(experience.cancellation_policy))
+    words.extend(experience.rules)
+    return words
+
+
+def booking_get(code: str) -> Booking:
+    try:
+        return Booking.objects.select_related(
+            "slot", "experience__place", "experience__provider", "experience__destination"
+        ).get(code=code)
+    except Booking.DoesNotExist:
+        raise NotFound("booking", code) from None
+
+
+def application_get(code: str) -> Application:
+    try:
+        return Application.objects.select_related(
+            "slot", "booking", "experience__place", "experience__provider", "experience__destination"
+        ).get(code=code)
+    except Application.DoesNotExist:
+        raise NotFound("application", code) from None
+
+
+def bookings_of(*, user: User | None, session_key: str) -> QuerySet[Booking]:
+    """My bookings: the account's, or (signed out) this browser's."""
+    mine = Q(user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    if session_key:
+        mine |= Q(session_key=session_key, user__isnull=True)
+    return (
+        Booking.objects.filter(mine)
+        .exclude(status=Booking.Status.EXPIRED)
+        .select_related("slot", "experience__place", "experience__provider")
+        .order_by("slot__starts_at")
+    )
+
+
+def applications_of(*, user: User | None, session_key: str) -> QuerySet[Application]:
+    mine = Q(user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    if session_key:
+        mine |= Q(session_key=session_key, user__isnull=True)
+    return (
+        Application.objects.filter(mine)
+        .select_related("slot", "experience__provider")
+        .order_by("slot__starts_at")
+    )
+
+
+def providers_of(user: User) -> QuerySet[Provider]:
+    if user.is_superuser:
+        return Provider.objects.all()
+    return Provider.objects.filter(staff=user)
+
+
+def provider_day(*, provider: Provider, day: date) -> list[dict[str, Any]]:
+    """A provider's list for one local day: each departure with its confirmed travellers (the day sheet)."""
+    rows: list[dict[str, Any]] = []
+    for experience in provider.experiences.select_related("place").order_by("title"):
+        start, end = _day_window(day, experience.timezone)
+        for slot in experience.slots.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at"):
+            bookings = slot.bookings.filter(status=Booking.Status.CONFIRMED).order_by("created_at")
+            rows.append({"experience": experience, "slot": slot, "bookings": list(bookings)})
+    return rows
+
+
+def applications_waiting(provider: Provider) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(experience__provider=provider, status=Application.Status.SUBMITTED)
+        .select_related("slot", "experience")
+        .order_by("slot__starts_at")
+    )
+
+
+def booking_refund_now(booking: Booking, *, now: datetime | None = None) -> Refund | None:
+    """What cancelling this confirmed booking would give back now (a core Refund), or None when there is
+    nothing to refund or it can no longer be cancelled (held bookings are released for free)."""
+    if booking.status != Booking.Status.CONFIRMED:
+        return None
+    try:
+        return refund_for(
+            booking.experience.cancellation_policy,
+            paid=booking.total,
+            starts_at=booking.slot.starts_at,
+            now=now or timezone.now(),
+        )
+    except TripwiseError:
+        return None
+
+
+@dataclass(frozen=True)
+class ApplicationChoices:
+    """What the application form offers now: when it would reach the provider, why not at once (None: it
+    goes at once), and the departures it may ask for (after the notice, counted from `submit_at`)."""
+
+    submit_at: datetime
+    refusal: str | None
+    slots: tuple[Slot, ...]
+
+
+def application_choices(
+    experience: Experience, *, now: datetime | None = None, days: int = 60
+) -> ApplicationChoices:
+    now = now or timezone.now()
+    submit_at, refusal = submission_time(experience, now)
+    tz = ZoneInfo(experience.timezone)
+    first = submit_at.astimezone(tz).date()
+    slots = slots_between(experience, first=first, last=first + timedelta(days=days), now=now)
+    rules = rules_of(experience)
+    dates = set(
+        offered_dates(submit_at=submit_at, rules=rules, tz=tz, starts=[slot.starts_at for slot in slots])
+    )
+    earliest = earliest_visit(submit_at, rules)
+    offered = tuple(
+        slot for slot in slots if slot.starts_at >= earliest and slot.starts_at.astimezone(tz).date() in dates
+    )
+    return ApplicationChoices(submit_at=submit_at, refusal=refusal, slots=offered)
+
+
+def trips_for_booking(booking: Booking, *, user: User | None, plan_ids: Iterable[str] = ()) -> list[Plan]:
+    """The trips this person may edit that are in the booking's destination and include its date: the
+    signed-in person's own and shared-as-editor trips, and the unclaimed ones made in this browser."""
+    day = booking.slot.starts_at.astimezone(ZoneInfo(booking.experience.timezone)).date()
+    candidates: dict[int, Plan] = {}
+    if user is not None and user.is_authenticated:
+        for row in trips_of_user(user=user):
+            candidates[row.plan.pk] = row.plan
+    ids = [public_id for public_id in plan_ids if public_id]
+    for plan in Plan.objects.filter(public_id__in=ids, deleted_at__isnull=True).select_related("destination"):
+        candidates.setdefault(plan.pk, plan)
+    found = []
+    for plan in candidates.values():
+        if plan.destination_id != booking.experience.destination_id:
+            continue
+        try:
+            first = date.fromisoformat(str(plan.request["start_date"]))
+            last = first + timedelta(days=int(plan.request.get("days", 1)) - 1)
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not first <= day <= last:
+            continue
+        who = user if user is not None else AnonymousUser()
+        if access_for(plan=plan, user=who).can("edit"):
+            found.append(plan)
+    found.sort(key=lambda plan: plan.created_at, reverse=True)
+    return found

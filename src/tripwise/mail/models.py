@@ -1,0 +1,63 @@
+"""The outbox: every transactional email is a row here before it is a message on the wire.
+
+A row is written in the same transaction as the change it reports (a booking, later a newsletter issue), so
+it exists exactly when that change committed; it is sent after the commit, by the request that made it or by
+a worker, and retried with backoff while the mail server is away.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OutboxEmail(models.Model):
+    """One rendered email waiting to be sent, sent, or given up on.
+
+    Due: `sent_at` and `failed_at` empty, `send_after` passed, and no sender holding it (`claimed_until`
+    empty or passed). A sender claims a row with a conditional UPDATE that sets `claimed_until`, so two
+    senders never send the same row; a sender that dies mid-send lets go when its lease runs out.
+    """
+
+    to = models.JSONField(default=list, help_text="Recipient addresses.")
+    subject = models.CharField(max_length=998)  # the longest line RFC 5322 allows
+    text = models.TextField(help_text="The plain-text body.")
+    html = models.TextField(blank=True, help_text="The HTML alternative, when there is one.")
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, name to value.")
+    attachments = models.JSONField(
+        default=list, blank=True, help_text='[{"filename", "mimetype", "content_b64"}].'
+    )
+    kind = models.CharField(
+        max_length=64, db_index=True, help_text='What it is about, e.g. "booking_confirmed".'
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    send_after = models.DateTimeField(default=timezone.now, help_text="Not sent before this (retries wait).")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="Given up on: no more attempts.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a sender claimed it to send it.")
+    last_error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A sender's lease on the row.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The "due" query reads only the unsent, unfailed rows by send_after: a partial index stays as
+            # small as the backlog however many sent emails the table keeps.
+            models.Index(
+                fields=["send_after"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="mail_outbox_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {', '.join(self.to)}: {self.subject}"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at is not None:
+            return "sent"
+        if self.failed_at is not None:
+            return "failed"
+        return "waiting"

@@ -1,0 +1,161 @@
+"""The one nearby search: what lies within a radius of a point, nearest first, fast on a million rows.
+
+Rows carry `cell`, a Z-order code of their coordinates (tripwise.core.experiences.nearby), under a covering
+B-tree index on (cell, lat, lon, ...). A circle is covered by a few code ranges; each range is one index-only
+scan (a UNION ALL of them, not an OR: PostgreSQL answers an OR with a bitmap scan that reads the table's
+pages, one per row in a city whose rows were stored in no spatial order). Exact distances (numpy) sort and
+trim what comes back.
+
+The search starts with a small ring and widens it as the density seen so far says it must to hold `limit`
+rows, reading only the ranges the narrower rings have not read, so a dense centre reads a few hundred index
+entries and the countryside a few rings of nothing. Every other condition (active, price, a departure that
+day) is part of the same SQL, so the rows counted are the rows wanted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connections, transaction
+from django.db.models import QuerySet
+
+from tripwise.core.experiences import cell_ranges
+from tripwise.core.geo import distances_from
+
+FIRST_RING_M = 1_000.0
+MAX_RADIUS_M = 200_000.0
+MAX_GROWTH = 6.0  # a ring at most this many times wider than the last: an empty ring says little
+
+Ranges = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Near:
+    id: int
+    distance_m: float
+
+
+def _minus(ranges: Ranges, done: Ranges) -> Ranges:
+    """The parts of `ranges` outside `done` (both sorted, disjoint, inclusive)."""
+    left: Ranges = []
+    for low, high in ranges:
+        start = low
+        for done_low, done_high in done:
+            if done_high < start or done_low > high:
+                continue
+            if done_low > start:
+                left.append((start, done_low - 1))
+            start = done_high + 1
+            if start > high:
+                break
+        if start <= high:
+            left.append((start, high))
+    return left
+
+
+def _union(first: Ranges, second: Ranges) -> Ranges:
+    merged: Ranges = []
+    for low, high in sorted(first + second):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+# Bounds no real code reaches, replaced by each range's bounds in the compiled SQL (see _RangeQuery).
+_LOW, _HIGH = -(2**62) + 1, -(2**62) + 2
+
+
+class _RangeQuery:
+    """The SQL of `query` restricted to one code range, compiled once and reused for every range of every
+    ring: Django takes a millisecond or more to compile a query with an EXISTS, far longer than the index
+    scan itself, so the search writes the UNION ALL of the ranges from one compiled part."""
+
+    def __init__(self, query: QuerySet[Any]) -> None:
+        part = query.filter(cell__range=(_LOW, _HIGH)).order_by().values_list("id", "lat", "lon")
+        self.db = part.db
+        self.sql, params = part.query.get_compiler(using=self.db).as_sql()
+        self.params = list(params)
+        self.slots = (self.params.index(_LOW), self.params.index(_HIGH))
+
+    def _part(self, low: int, high: int) -> list[Any]:
+        params = list(self.params)
+        params[self.slots[0]], params[self.slots[1]] = low, high
+        return params
+
+    def rows(self, ranges: Ranges) -> list[tuple[int, float, float]]:
+        sql = " UNION ALL ".join([self.sql] * len(ranges))
+        params = [value for low, high in ranges for value in self._part(low, high)]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(int(row[0]), float(row[1]), float(row[2])) for row in cursor.fetchall()]
+
+
+@contextmanager
+def _serial(db: str) -> Iterator[None]:
+    """On PostgreSQL, no parallel workers for the rings. A ring whose filters need the table's rows (a
+    language, a departure that day) is a bitmap heap scan, and when the estimate is large enough the planner
+    spreads it over parallel workers: starting and gathering them took 5-20 ms per ring in the benchmark,
+    on 2 CPUs, for scans that took 1-5 ms (docs/benchmarks/nearby-latest.md). SET LOCAL ends with the
+    transaction: this one, or the caller's when the search runs inside one."""
+    connection = connections[db]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
+def within(query: QuerySet[Any], *, lat: float, lon: float, radius_m: float) -> QuerySet[Any]:
+    """(id, lat, lon) of the rows of `query` in the cells covering the circle (a superset), as a queryset,
+    for a look at the database's plan; the search itself runs the same SQL through _RangeQuery."""
+    ranges = cell_ranges(lat, lon, radius_m)
+    parts = [query.filter(cell__range=bounds).order_by().values_list("id", "lat", "lon") for bounds in ranges]
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+
+
+def _next_ring(ring: float, inside: int, limit: int) -> float:
+    """A ring wide enough to hold `limit` rows at the density seen inside this one (area grows with the
+    square of the radius), with some margin; at least 1.5 times wider, at most MAX_GROWTH."""
+    if inside == 0:
+        return ring * MAX_GROWTH
+    return ring * min(MAX_GROWTH, max(1.5, 1.25 * math.sqrt(limit / inside)))
+
+
+def nearest(query: QuerySet[Any], *, lat: float, lon: float, radius_m: float, limit: int) -> list[Near]:
+    """Ids of the `limit` nearest rows of `query` within `radius_m`, nearest first (ties by id)."""
+    if radius_m <= 0 or limit <= 0:
+        return []
+    radius = min(radius_m, MAX_RADIUS_M)
+    ring = min(FIRST_RING_M, radius)
+    done: Ranges = []
+    rows: list[tuple[int, float, float]] = []
+    compiled = _RangeQuery(query)
+    with _serial(compiled.db):
+        while True:
+            ranges = cell_ranges(lat, lon, ring)
+            fresh = _minus(ranges, done)
+            if fresh:
+                rows.extend(compiled.rows(fresh))
+                done = _union(done, ranges)
+            if rows:
+                table = np.array(rows, dtype=np.float64)
+                metres = distances_from(lat, lon, table[:, 1], table[:, 2])
+                inside = int(np.count_nonzero(metres <= ring))
+            else:
+                inside = 0
+            # Enough inside this ring means the nearest `limit` are all inside it: anything outside is farther.
+            if inside >= limit or ring >= radius:
+                break
+            ring = min(radius, _next_ring(ring, inside, limit))
+    if not rows:
+        return []
+    order = sorted((float(metres[i]), int(rows[i][0])) for i in np.flatnonzero(metres <= ring).tolist())
+    return [Near(row_id, distance) for distance, row_id in order[:limit]]
