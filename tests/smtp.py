@@ -7,8 +7,9 @@ import email
 import email.policy
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -36,6 +37,9 @@ class Inbox:
         return self.messages[-1]
 
 
+InboxT = TypeVar("InboxT", bound="Inbox")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -43,10 +47,10 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def smtp_inbox(settings: Settings) -> Iterator[Inbox]:
-    """A real SMTP server on a free loopback port, and the site's email settings pointed at it."""
-    inbox = Inbox()
+@contextmanager
+def serving(inbox: InboxT, settings: Settings) -> Iterator[InboxT]:
+    """`inbox` served by a real SMTP server on a free loopback port, with the site's email settings
+    pointed at it."""
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -59,6 +63,13 @@ def smtp_inbox(settings: Settings) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_inbox(settings: Settings) -> Iterator[Inbox]:
+    """A real SMTP server on a free loopback port, and the site's email settings pointed at it."""
+    with serving(Inbox(), settings) as inbox:
+        yield inbox
 
 
 def body(message: EmailMessage) -> str:

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from pytest_django.fixtures import Settings
 
-from tests.smtp import Inbox, body, free_port, smtp_inbox
+from tests.smtp import Inbox, body, free_port, serving, smtp_inbox
 
 __all__ = ["Inbox", "body", "free_port", "smtp_inbox"]
 
@@ -43,16 +42,5 @@ class PickyInbox(Inbox):
 
 @pytest.fixture
 def picky_inbox(settings: Settings) -> Iterator[PickyInbox]:
-    inbox = PickyInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    try:
+    with serving(PickyInbox(), settings) as inbox:
         yield inbox
-    finally:
-        controller.stop()

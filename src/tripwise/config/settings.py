@@ -123,6 +123,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No parallel workers for a web request's queries: starting and gathering them took 5-20 ms per nearby
+    # ring on 2 CPUs, for scans of 1-5 ms (docs/benchmarks/nearby-latest.md); requests run side by side anyway.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and (
     pool_size := int(env_str("TRIPWISE_DB_POOL", "0"))
 ):

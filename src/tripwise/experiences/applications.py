@@ -27,8 +27,15 @@ from tripwise.core.experiences import (
 )
 from tripwise.core.hours import country_of_zone
 from tripwise.experiences import emails
-from tripwise.experiences.models import Application, Booking, Experience, Slot
-from tripwise.experiences.services import Party, Traveller, check_contact, check_party, seats_take
+from tripwise.experiences.models import Application, Experience, Slot
+from tripwise.experiences.services import (
+    Party,
+    Traveller,
+    check_contact,
+    check_party,
+    new_booking,
+    seats_take,
+)
 
 __all__ = [
     "application_accept",
@@ -215,25 +222,22 @@ def application_accept(
     with transaction.atomic():
         if not _decided(application, Application.Status.ACCEPTED, now, note):
             raise _not_open(application)
-        seats = application.adults + application.children
-        seats_take(slot, seats, now)
-        experience = application.experience
-        booking = Booking.objects.create(
+        party = Party(adults=application.adults, children=application.children)
+        seats_take(slot, party.seats, now)
+        booking = new_booking(
             slot=slot,
-            experience=experience,
-            user=application.user,
-            session_key=application.session_key,
-            name=application.name,
-            email=application.email,
-            language=application.language,
-            adults=application.adults,
-            children=application.children,
-            seats=seats,
-            total=experience.price_for(adults=application.adults, children=application.children),
-            currency=experience.currency,
-            status=Booking.Status.CONFIRMED,
-            confirmed_at=now,
+            party=party,
+            traveller=Traveller(
+                name=application.name,
+                email=application.email,
+                user=application.user,
+                session_key=application.session_key,
+                language=application.language,
+            ),
+            confirmed=True,
+            now=now,
         )
+        booking.save(force_insert=True)
         Application.objects.filter(pk=application.pk).update(booking=booking)
         application.refresh_from_db()
         emails.application_decided(application)

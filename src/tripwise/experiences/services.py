@@ -51,6 +51,7 @@ __all__ = [
     "booking_remove_from_trip",
     "bookings_claim",
     "holds_release_expired",
+    "new_booking",
     "seats_take",
 ]
 
@@ -193,6 +194,40 @@ def _replayed(key: str, fingerprint: str) -> Booking | None:
     return booking
 
 
+def new_booking(
+    *,
+    slot: Slot,
+    party: Party,
+    traveller: Traveller,
+    confirmed: bool,
+    now: datetime,
+    idempotency_key: str = "",
+    fingerprint: str = "",
+) -> Booking:
+    """The booking row, not saved yet: confirmed, or held for HOLD_MINUTES. Its code and reference are set
+    here, so its confirmation email can be written before the transaction that saves it."""
+    experience = slot.experience
+    return Booking(
+        slot=slot,
+        experience=experience,
+        user=traveller.user,
+        session_key=traveller.session_key,
+        name=traveller.name.strip(),
+        email=traveller.email.strip(),
+        language=traveller.language,
+        adults=party.adults,
+        children=party.children,
+        seats=party.seats,
+        total=experience.price_for(adults=party.adults, children=party.children),
+        currency=experience.currency,
+        status=Booking.Status.CONFIRMED if confirmed else Booking.Status.HELD,
+        held_until=None if confirmed else now + timedelta(minutes=HOLD_MINUTES),
+        confirmed_at=now if confirmed else None,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )
+
+
 def booking_hold(
     *,
     slot: Slot,
@@ -222,22 +257,12 @@ def booking_hold(
     # The row and the confirmation's parts (price, calendar, email context) are made before the transaction,
     # which then holds the slot's row (on SQLite, the database's write lock) only for the seat update and the
     # inserts. The code and the reference are set here, when the instance is made.
-    booking = Booking(
+    booking = new_booking(
         slot=slot,
-        experience=experience,
-        user=traveller.user,
-        session_key=traveller.session_key,
-        name=traveller.name.strip(),
-        email=traveller.email.strip(),
-        language=traveller.language,
-        adults=party.adults,
-        children=party.children,
-        seats=party.seats,
-        total=experience.price_for(adults=party.adults, children=party.children),
-        currency=experience.currency,
-        status=Booking.Status.CONFIRMED if confirm else Booking.Status.HELD,
-        held_until=None if confirm else now + timedelta(minutes=HOLD_MINUTES),
-        confirmed_at=now if confirm else None,
+        party=party,
+        traveller=traveller,
+        confirmed=confirm,
+        now=now,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
     )

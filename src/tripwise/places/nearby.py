@@ -15,13 +15,11 @@ day) is part of the same SQL, so the rows counted are the rows wanted.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import QuerySet
 
 from tripwise.core.experiences import cell_ranges
@@ -97,22 +95,6 @@ class _RangeQuery:
             return [(int(row[0]), float(row[1]), float(row[2])) for row in cursor.fetchall()]
 
 
-@contextmanager
-def _serial(db: str) -> Iterator[None]:
-    """On PostgreSQL, no parallel workers for the rings. A ring whose filters need the table's rows (a
-    language, a departure that day) is a bitmap heap scan, and when the estimate is large enough the planner
-    spreads it over parallel workers: starting and gathering them took 5-20 ms per ring in the benchmark,
-    on 2 CPUs, for scans that took 1-5 ms (docs/benchmarks/nearby-latest.md). SET LOCAL ends with the
-    transaction: this one, or the caller's when the search runs inside one."""
-    connection = connections[db]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=db), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
-
-
 def within(query: QuerySet[Any], *, lat: float, lon: float, radius_m: float) -> QuerySet[Any]:
     """(id, lat, lon) of the rows of `query` in the cells covering the circle (a superset), as a queryset,
     for a look at the database's plan; the search itself runs the same SQL through _RangeQuery."""
@@ -138,23 +120,22 @@ def nearest(query: QuerySet[Any], *, lat: float, lon: float, radius_m: float, li
     done: Ranges = []
     rows: list[tuple[int, float, float]] = []
     compiled = _RangeQuery(query)
-    with _serial(compiled.db):
-        while True:
-            ranges = cell_ranges(lat, lon, ring)
-            fresh = _minus(ranges, done)
-            if fresh:
-                rows.extend(compiled.rows(fresh))
-                done = _union(done, ranges)
-            if rows:
-                table = np.array(rows, dtype=np.float64)
-                metres = distances_from(lat, lon, table[:, 1], table[:, 2])
-                inside = int(np.count_nonzero(metres <= ring))
-            else:
-                inside = 0
-            # Enough inside this ring means the nearest `limit` are all inside it: anything outside is farther.
-            if inside >= limit or ring >= radius:
-                break
-            ring = min(radius, _next_ring(ring, inside, limit))
+    while True:
+        ranges = cell_ranges(lat, lon, ring)
+        fresh = _minus(ranges, done)
+        if fresh:
+            rows.extend(compiled.rows(fresh))
+            done = _union(done, ranges)
+        if rows:
+            table = np.array(rows, dtype=np.float64)
+            metres = distances_from(lat, lon, table[:, 1], table[:, 2])
+            inside = int(np.count_nonzero(metres <= ring))
+        else:
+            inside = 0
+        # Enough inside this ring means the nearest `limit` are all inside it: anything outside is farther.
+        if inside >= limit or ring >= radius:
+            break
+        ring = min(radius, _next_ring(ring, inside, limit))
     if not rows:
         return []
     order = sorted((float(metres[i]), int(rows[i][0])) for i in np.flatnonzero(metres <= ring).tolist())

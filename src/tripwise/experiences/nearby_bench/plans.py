@@ -85,6 +85,8 @@ def explain_statements(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[
 
     plans = []
     for sql, params in statements:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue  # a SET LOCAL has no plan
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
