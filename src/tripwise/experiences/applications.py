@@ -155,11 +155,7 @@ def application_submit(
             application = Application.objects.create(
                 experience=experience,
                 slot=slot,
-                user=traveller.user,
-                session_key=traveller.session_key,
-                name=traveller.name.strip(),
-                email=traveller.email.strip(),
-                language=traveller.language,
+                **traveller.contact(),
                 adults=party.adults,
                 children=party.children,
                 message=message.strip()[:2000],

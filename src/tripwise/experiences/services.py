@@ -76,6 +76,16 @@ class Traveller:
     session_key: str = ""
     language: str = ""
 
+    def contact(self) -> dict[str, Any]:
+        """The columns a booking or an application keeps about who made it."""
+        return {
+            "user": self.user,
+            "session_key": self.session_key,
+            "name": self.name.strip(),
+            "email": self.email.strip(),
+            "language": self.language,
+        }
+
 
 def _local(moment: datetime, experience: Experience) -> datetime:
     return moment.astimezone(ZoneInfo(experience.timezone))
@@ -210,11 +220,7 @@ def new_booking(
     return Booking(
         slot=slot,
         experience=experience,
-        user=traveller.user,
-        session_key=traveller.session_key,
-        name=traveller.name.strip(),
-        email=traveller.email.strip(),
-        language=traveller.language,
+        **traveller.contact(),
         adults=party.adults,
         children=party.children,
         seats=party.seats,

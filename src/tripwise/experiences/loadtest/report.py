@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import platform
 from datetime import UTC, datetime
-from pathlib import Path
 
+from tripwise.bench.table import machine
 from tripwise.experiences.loadtest.benchmark import (
     DEFAULT_POSTGRES_URL,
     HOT,
@@ -19,20 +17,9 @@ from tripwise.experiences.loadtest.benchmark import (
 )
 from tripwise.experiences.loadtest.databases import postgres_version
 
-__all__ = ["machine", "report"]
+__all__ = ["machine", "report"]  # machine: the one description of this computer (tripwise.bench.table)
 
 TARGET = 200  # confirmed bookings per second on PostgreSQL (issue 7)
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    cores = len(os.sched_getaffinity(0))  # what `nproc` prints
-    return f"{cores} CPUs (nproc) · {model} · Python {platform.python_version()} · {platform.system()}"
 
 
 def _table(results: list[EngineResult]) -> str:

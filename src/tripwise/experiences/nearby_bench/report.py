@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
+from tripwise.bench.table import machine
 from tripwise.experiences.nearby_bench.plans import Plan
 from tripwise.experiences.nearby_bench.queries import Figures
 from tripwise.experiences.nearby_bench.world import TOWNS, cities, real_cities
@@ -32,18 +31,6 @@ class Run:
     profiles: dict[str, str] = field(default_factory=dict)  # kind name: where its time goes
 
 
-def _machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.node()} · {platform.machine()} · {os.cpu_count()} CPUs ({model}) · Python {platform.python_version()}"
-
-
 def _intro(args: argparse.Namespace) -> list[str]:
     now = datetime.now(UTC)
     title = (
@@ -54,7 +41,7 @@ def _intro(args: argparse.Namespace) -> list[str]:
     return [
         title,
         "",
-        f"{now:%Y-%m-%d %H:%M} UTC · {_machine()}",
+        f"{now:%Y-%m-%d %H:%M} UTC · {machine()}",
         "",
         f"Synthetic world (seed {args.seed}): {args.places:,} places, 90% in Gaussian clusters around "
         f"{len(cities(args.seed))} city centres ({len(real_cities())} real cities "
