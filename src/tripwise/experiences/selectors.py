@@ -54,15 +54,9 @@ class NearbyExperience:
         return round(self.distance_m / 1000, 1)
 
 
-def _upcoming(experience_ids: Iterable[int], *, now: datetime, seats: int) -> QuerySet[Slot]:
-    """Departures from `now` with `seats` free (of these experiences; all when none are named)."""
-    ids = list(experience_ids)
-    return Slot.objects.filter(
-        *([Q(experience_id__in=ids)] if ids else []),
-        starts_at__gte=now,
-        is_cancelled=False,
-        seats_taken__lte=F("capacity") - seats,
-    ).order_by("starts_at")
+def _open_departures(*, now: datetime, seats: int) -> QuerySet[Slot]:
+    """Departures from `now` that still run and have `seats` free (the same test as _next_slots' SQL)."""
+    return Slot.objects.filter(starts_at__gte=now, is_cancelled=False, seats_taken__lte=F("capacity") - seats)
 
 
 def _day_window(day: date, zone: str) -> tuple[datetime, datetime]:
@@ -137,7 +131,9 @@ def experiences_near(
         start, end = max(now, day - ZONE_SLACK), day + timedelta(days=1) + ZONE_SLACK
         query = query.filter(
             Exists(
-                _upcoming([], now=start, seats=seats).filter(experience_id=OuterRef("pk"), starts_at__lt=end)
+                _open_departures(now=start, seats=seats).filter(
+                    experience_id=OuterRef("pk"), starts_at__lt=end
+                )
             )
         )
     near = nearest(query, lat=lat, lon=lon, radius_m=radius_m, limit=limit * 2 if on else limit)
@@ -242,13 +238,18 @@ def application_get(code: str) -> Application:
         raise NotFound("application", code) from None
 
 
-def bookings_of(*, user: User | None, session_key: str) -> QuerySet[Booking]:
-    """My bookings: the account's, or (signed out) this browser's."""
+def _mine(user: User | None, session_key: str) -> Q:
+    """The rows of the account, and (not yet claimed by any account) those made in this browser."""
     mine = Q(user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
     if session_key:
         mine |= Q(session_key=session_key, user__isnull=True)
+    return mine
+
+
+def bookings_of(*, user: User | None, session_key: str) -> QuerySet[Booking]:
+    """My bookings: the account's, or (signed out) this browser's."""
     return (
-        Booking.objects.filter(mine)
+        Booking.objects.filter(_mine(user, session_key))
         .exclude(status=Booking.Status.EXPIRED)
         .select_related("slot", "experience__place", "experience__provider")
         .order_by("slot__starts_at")
@@ -256,11 +257,8 @@ def bookings_of(*, user: User | None, session_key: str) -> QuerySet[Booking]:
 
 
 def applications_of(*, user: User | None, session_key: str) -> QuerySet[Application]:
-    mine = Q(user=user) if user is not None and user.is_authenticated else Q(pk__in=[])
-    if session_key:
-        mine |= Q(session_key=session_key, user__isnull=True)
     return (
-        Application.objects.filter(mine)
+        Application.objects.filter(_mine(user, session_key))
         .select_related("slot", "experience__provider")
         .order_by("slot__starts_at")
     )
