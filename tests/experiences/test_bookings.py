@@ -103,6 +103,21 @@ def test_the_sweep_releases_holds_that_ran_out_even_if_nobody_books_again(trip_s
     assert seats_taken(trip_slot) == 0
 
 
+def test_holds_that_ran_out_give_way_to_a_booking_that_needs_their_seats() -> None:
+    slot = departure(DAY_TRIP, START, capacity=4)
+    stale = book(slot, adults=3, now=NOW, confirm=False)
+    refused("slot_full", book, slot=slot, adults=2, now=NOW + timedelta(minutes=9), email="dan@example.org")
+
+    # No sweep has run since the hold ran out: the booking that needs its seats releases it.
+    later = NOW + timedelta(minutes=HOLD_MINUTES + 1)
+    booking = book(slot, adults=2, now=later, email="dan@example.org")
+
+    assert booking.status == Booking.Status.CONFIRMED
+    stale.refresh_from_db()
+    assert stale.status == Booking.Status.EXPIRED
+    assert seats_taken(slot) == 2
+
+
 def test_seats_never_exceed_capacity_and_the_refusal_names_the_seats_left() -> None:
     slot = departure(DAY_TRIP, START, capacity=4)
     book(slot, adults=3, now=NOW)

@@ -1,9 +1,10 @@
-"""The emails of bookings and applications. Each is written to the outbox inside the caller's transaction
-(so it exists exactly when the booking does) and leaves after commit; see tripwise.mail."""
+"""The emails of bookings and applications. Each is stored in the outbox inside the caller's transaction (so it
+exists exactly when the booking does) as the name of its composer here and the row's id; the sender writes
+it (templates, calendar) after the commit, off the booking's path. See tripwise.mail.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,9 +14,19 @@ from django.urls import reverse
 
 from tripwise.core.export.ical import appointment_to_ical
 from tripwise.experiences.models import Application, Booking, Experience, Slot
-from tripwise.mail.services import Attachment, mail_enqueue
+from tripwise.mail.composing import Attachment, Composed, mail_composer
+from tripwise.mail.services import mail_enqueue_composed
 
 CALENDAR = "text/calendar; method=REQUEST"
+APPLICATION_TEMPLATES = frozenset(
+    {
+        "application_scheduled",
+        "application_submitted",
+        "application_new",
+        "application_accepted",
+        "application_declined",
+    }
+)
 
 
 def _when(slot: Slot, experience: Experience) -> str:
@@ -27,7 +38,8 @@ def _link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _calendar(booking: Booking, *, cancelled: bool = False) -> Attachment:
+def booking_calendar(booking: Booking, *, cancelled: bool = False) -> Attachment:
+    """The booking as an iCalendar invitation (or its cancellation), organised by the provider."""
     experience, slot = booking.experience, booking.slot
     start = slot.starts_at.astimezone(ZoneInfo(experience.timezone))
     content = appointment_to_ical(
@@ -63,39 +75,47 @@ def _booking_context(booking: Booking) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """The parts of an email that need no database: its context and its calendar."""
-
-    context: dict[str, Any]
-    attachments: list[Attachment]
+def _booking(booking_id: int) -> Booking:
+    return Booking.objects.select_related("slot", "experience__provider", "experience__place").get(
+        pk=booking_id
+    )
 
 
-def booking_confirmed_prepare(booking: Booking) -> Prepared:
-    """The confirmation's context and calendar, for a booking not saved yet (its code and reference are set
-    when it is made): a caller builds them before its transaction, which then holds its locks for less time
-    (the calendar alone takes milliseconds of CPU; on SQLite the whole database waits for that commit)."""
-    return Prepared(context=_booking_context(booking), attachments=[_calendar(booking)])
-
-
-def booking_confirmed(booking: Booking, *, prepared: Prepared | None = None) -> None:
-    prepared = prepared or booking_confirmed_prepare(booking)
-    mail_enqueue(
-        kind="booking_confirmed",
+@mail_composer
+def compose_booking_confirmed(*, booking_id: int) -> Composed:
+    booking = _booking(booking_id)
+    return Composed(
         template="experiences/email/booking_confirmed",
+        context=_booking_context(booking),
+        attachments=[booking_calendar(booking)],
+    )
+
+
+@mail_composer
+def compose_booking_cancelled(*, booking_id: int) -> Composed:
+    booking = _booking(booking_id)
+    return Composed(
+        template="experiences/email/booking_cancelled",
+        context=_booking_context(booking),
+        attachments=[booking_calendar(booking, cancelled=True)],
+    )
+
+
+def booking_confirmed(booking: Booking) -> None:
+    mail_enqueue_composed(
+        kind="booking_confirmed",
         to=[booking.email],
-        context=prepared.context,
-        attachments=prepared.attachments,
+        composer=compose_booking_confirmed,
+        params={"booking_id": booking.pk},
     )
 
 
 def booking_cancelled(booking: Booking) -> None:
-    mail_enqueue(
+    mail_enqueue_composed(
         kind="booking_cancelled",
-        template="experiences/email/booking_cancelled",
         to=[booking.email],
-        context=_booking_context(booking),
-        attachments=[_calendar(booking, cancelled=True)],
+        composer=compose_booking_cancelled,
+        params={"booking_id": booking.pk},
     )
 
 
@@ -113,39 +133,50 @@ def _application_context(application: Application) -> dict[str, Any]:
     }
 
 
-def application_scheduled(application: Application) -> None:
-    mail_enqueue(
-        kind="application_scheduled",
-        template="experiences/email/application_scheduled",
-        to=[application.email],
+def _application(application_id: int) -> Application:
+    return Application.objects.select_related(
+        "slot", "booking__slot", "experience__provider", "experience__place"
+    ).get(pk=application_id)
+
+
+@mail_composer
+def compose_application(*, application_id: int, template: str) -> Composed:
+    """Every application email: to the traveller (scheduled, submitted, accepted with the calendar, declined),
+    and to the provider (new)."""
+    if template not in APPLICATION_TEMPLATES:
+        raise ValueError(f"{template!r} is not an application email")
+    application = _application(application_id)
+    attachments = []
+    if template == "application_accepted" and application.booking is not None:
+        attachments.append(booking_calendar(application.booking))
+    headers = {"Reply-To": application.email} if template == "application_new" else {}
+    return Composed(
+        template=f"experiences/email/{template}",
         context=_application_context(application),
+        attachments=attachments,
+        headers=headers,
     )
+
+
+def _application_email(application: Application, template: str, to: str) -> None:
+    mail_enqueue_composed(
+        kind=template,
+        to=[to],
+        composer=compose_application,
+        params={"application_id": application.pk, "template": template},
+    )
+
+
+def application_scheduled(application: Application) -> None:
+    _application_email(application, "application_scheduled", application.email)
 
 
 def application_submitted(application: Application) -> None:
-    context = _application_context(application)
-    mail_enqueue(
-        kind="application_submitted",
-        template="experiences/email/application_submitted",
-        to=[application.email],
-        context=context,
-    )
-    mail_enqueue(
-        kind="application_new",
-        template="experiences/email/application_new",
-        to=[application.experience.provider.email],
-        context=context,
-        headers={"Reply-To": application.email},
-    )
+    _application_email(application, "application_submitted", application.email)
+    _application_email(application, "application_new", application.experience.provider.email)
 
 
 def application_decided(application: Application) -> None:
     accepted = application.status == Application.Status.ACCEPTED
-    attachments = [_calendar(application.booking)] if accepted and application.booking else []
-    mail_enqueue(
-        kind="application_accepted" if accepted else "application_declined",
-        template="experiences/email/application_" + ("accepted" if accepted else "declined"),
-        to=[application.email],
-        context=_application_context(application),
-        attachments=attachments,
-    )
+    template = "application_accepted" if accepted else "application_declined"
+    _application_email(application, template, application.email)

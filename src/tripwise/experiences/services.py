@@ -159,13 +159,21 @@ def release_expired_holds(slot_id: int, now: datetime) -> int:
     return released
 
 
+def _take(slot_id: int, seats: int) -> bool:
+    return bool(
+        Slot.objects.filter(pk=slot_id, is_cancelled=False, seats_taken__lte=F("capacity") - seats).update(
+            seats_taken=F("seats_taken") + seats
+        )
+    )
+
+
 def seats_take(slot: Slot, seats: int, now: datetime) -> None:
-    """Take `seats` on the slot or refuse with `slot_full`. Runs inside the caller's transaction."""
-    release_expired_holds(slot.pk, now)
-    taken = Slot.objects.filter(
-        pk=slot.pk, is_cancelled=False, seats_taken__lte=F("capacity") - seats
-    ).update(seats_taken=F("seats_taken") + seats)
-    if taken:
+    """Take `seats` on the slot or refuse with `slot_full`. Runs inside the caller's transaction.
+
+    Holds that ran out still count in `seats_taken` until they are released; that matters only when they
+    leave too little room, so they are released here then (and by the worker's sweep, every few seconds), which
+    keeps the usual booking at one statement."""
+    if _take(slot.pk, seats) or (release_expired_holds(slot.pk, now) and _take(slot.pk, seats)):
         return
     capacity, taken, cancelled = (
         Slot.objects.filter(pk=slot.pk).values_list("capacity", "seats_taken", "is_cancelled").get()
@@ -214,8 +222,8 @@ def new_booking(
     idempotency_key: str = "",
     fingerprint: str = "",
 ) -> Booking:
-    """The booking row, not saved yet: confirmed, or held for HOLD_MINUTES. Its code and reference are set
-    here, so its confirmation email can be written before the transaction that saves it."""
+    """The booking row, not saved yet: confirmed, or held for HOLD_MINUTES (its code and reference are set
+    when it is made)."""
     experience = slot.experience
     return Booking(
         slot=slot,
@@ -245,11 +253,28 @@ def booking_hold(
 ) -> tuple[Booking, bool]:
     """Hold seats for HOLD_MINUTES (or, with `confirm`, book them at once). Returns (booking, created)."""
     now = now or timezone.now()
-    experience = slot.experience
     fingerprint = _fingerprint(slot, party, traveller, confirm) if idempotency_key else ""
-    replayed = _replayed(idempotency_key, fingerprint)
-    if replayed is not None:
+    try:
+        return _hold(slot, party, traveller, confirm, now, idempotency_key, fingerprint), True
+    except (TripwiseError, IntegrityError):
+        # A retry finds its booking only now, when booking again failed (the key is taken, the seats are gone,
+        # the time to book has passed): a first request, the usual case, never pays for the lookup.
+        replayed = _replayed(idempotency_key, fingerprint)
+        if replayed is None:
+            raise
         return replayed, False
+
+
+def _hold(
+    slot: Slot,
+    party: Party,
+    traveller: Traveller,
+    confirm: bool,
+    now: datetime,
+    idempotency_key: str,
+    fingerprint: str,
+) -> Booking:
+    experience = slot.experience
     if experience.mode == Experience.Mode.APPLICATION:
         raise TripwiseError(
             "book_by_application",
@@ -260,9 +285,6 @@ def booking_hold(
     check_party(experience, party)
     check_contact(traveller)
     check_bookable(slot, now)
-    # The row and the confirmation's parts (price, calendar, email context) are made before the transaction,
-    # which then holds the slot's row (on SQLite, the database's write lock) only for the seat update and the
-    # inserts. The code and the reference are set here, when the instance is made.
     booking = new_booking(
         slot=slot,
         party=party,
@@ -272,21 +294,16 @@ def booking_hold(
         idempotency_key=idempotency_key,
         fingerprint=fingerprint,
     )
-    prepared = emails.booking_confirmed_prepare(booking) if confirm else None
-    try:
-        with transaction.atomic():
-            seats_take(slot, party.seats, now)
-            booking.save(force_insert=True)
-            if prepared is not None:
-                emails.booking_confirmed(booking, prepared=prepared)
-    except IntegrityError:
-        # Another request with the same key committed first (PostgreSQL made this insert wait for it).
-        replayed = _replayed(idempotency_key, fingerprint)
-        if replayed is None:
-            raise
-        return replayed, False
+    # The transaction holds the slot's row (on SQLite, the database's write lock) only for the seat update and
+    # two inserts: the confirmation is stored unwritten, for the sender to write after the commit. On
+    # PostgreSQL an insert with a key that another transaction is inserting waits for that one to end.
+    with transaction.atomic():
+        seats_take(slot, party.seats, now)
+        booking.save(force_insert=True)
+        if confirm:
+            emails.booking_confirmed(booking)
     booking.slot = slot
-    return booking, True
+    return booking
 
 
 def booking_confirm(*, booking: Booking, now: datetime | None = None) -> Booking:

@@ -321,7 +321,7 @@ def booking_trip_view(request: HttpRequest, code: str) -> HttpResponse:
 
 def booking_calendar(request: HttpRequest, code: str) -> HttpResponse:
     booking = selectors.booking_get(code)
-    calendar = emails._calendar(booking, cancelled=booking.status == Booking.Status.CANCELLED)
+    calendar = emails.booking_calendar(booking, cancelled=booking.status == Booking.Status.CANCELLED)
     response = HttpResponse(calendar.content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{calendar.filename}"'
     return response

@@ -15,7 +15,7 @@ class OutboxEmailAdmin(admin.ModelAdmin[OutboxEmail]):
     list_display = [
         "kind",
         "recipients",
-        "subject",
+        "title",
         "created_at",
         "sent_at",
         "failed_at",
@@ -27,6 +27,10 @@ class OutboxEmailAdmin(admin.ModelAdmin[OutboxEmail]):
     date_hierarchy = "created_at"
     actions = ["send_now"]
     readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+
+    @admin.display(description="subject")
+    def title(self, obj: OutboxEmail) -> str:
+        return obj.subject or "(written by the sender when it goes)"
 
     @admin.display(description="to")
     def recipients(self, obj: OutboxEmail) -> str:

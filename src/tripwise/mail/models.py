@@ -13,7 +13,11 @@ from django.utils import timezone
 
 
 class OutboxEmail(models.Model):
-    """One rendered email waiting to be sent, sent, or given up on.
+    """One email waiting to be sent, sent, or given up on.
+
+    Either rendered when stored (subject, text, html, attachments), or stored as the name of a composer and
+    its parameters and written by the first sender that claims it (`composed_at`), so the request that
+    caused it does not pay for templates and calendars. Once written, retries send the same text.
 
     Due: `sent_at` and `failed_at` empty, `send_after` passed, and no sender holding it (`claimed_until`
     empty or passed). A sender claims a row with a conditional UPDATE that sets `claimed_until`, so two
@@ -21,13 +25,20 @@ class OutboxEmail(models.Model):
     """
 
     to = models.JSONField(default=list, help_text="Recipient addresses.")
-    subject = models.CharField(max_length=998)  # the longest line RFC 5322 allows
-    text = models.TextField(help_text="The plain-text body.")
+    subject = models.CharField(max_length=998, blank=True)  # the longest line RFC 5322 allows
+    text = models.TextField(blank=True, help_text="The plain-text body.")
     html = models.TextField(blank=True, help_text="The HTML alternative, when there is one.")
     headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, name to value.")
     attachments = models.JSONField(
         default=list, blank=True, help_text='[{"filename", "mimetype", "content_b64"}].'
     )
+    composer = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For an email written when it is sent: the function that writes it (tripwise.mail.composing).",
+    )
+    params = models.JSONField(default=dict, blank=True, help_text="What the composer is given, e.g. an id.")
+    composed_at = models.DateTimeField(null=True, blank=True, help_text="When the composer wrote it.")
     kind = models.CharField(
         max_length=64, db_index=True, help_text='What it is about, e.g. "booking_confirmed".'
     )

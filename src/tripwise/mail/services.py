@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import logging
 import smtplib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
@@ -27,11 +27,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import sanitize_address
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
-from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone
 
+from tripwise.mail.composing import Attachment, Composed, composer_name, composer_of, render
 from tripwise.mail.models import OutboxEmail
 from tripwise.mail.selectors import outbox_due
 
@@ -41,6 +41,7 @@ __all__ = [
     "Attachment",
     "SendReport",
     "mail_enqueue",
+    "mail_enqueue_composed",
     "outbox_retry",
     "outbox_send",
     "outbox_send_due",
@@ -52,13 +53,6 @@ logger = logging.getLogger(__name__)
 BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 720))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 ERROR_LENGTH = 500  # last_error is a reason to read in the admin, not a traceback
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    mimetype: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -80,15 +74,47 @@ class _Failure:
 Outcome = Literal["sent", "retried", "failed"]
 
 
-def _render(name: str, context: Mapping[str, Any], *, autoescape: bool) -> str:
-    # Plain text and subjects are not HTML: an address or a name with & or ' must arrive as typed.
-    return Engine.get_default().get_template(name).render(Context(dict(context), autoescape=autoescape))
-
-
 def _message_id() -> str:
     # Fixed when the email is stored, so a resend after a lost lease is recognisably the same message.
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "tripwise.invalid"
     return make_msgid(domain=domain)
+
+
+def _recipients(to: Sequence[str]) -> list[str]:
+    if isinstance(to, str):
+        raise TypeError("`to` is a list of addresses, not one string.")
+    recipients = [address.strip() for address in to if address.strip()]
+    if not recipients:
+        raise ValueError("An email needs at least one recipient.")
+    return recipients
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    extra_headers = dict(headers or {})
+    for name, value in extra_headers.items():
+        if any(char in f"{name}{value}" for char in "\r\n"):
+            raise ValueError(f"The header {name!r} contains a line break.")
+    return extra_headers
+
+
+def _stored_attachments(attachments: Sequence[Attachment]) -> list[dict[str, str]]:
+    return [
+        {
+            "filename": attachment.filename,
+            "mimetype": attachment.mimetype,
+            "content_b64": base64.b64encode(attachment.content).decode("ascii"),
+        }
+        for attachment in attachments
+    ]
+
+
+def _store(email: OutboxEmail) -> OutboxEmail:
+    if not any(name.lower() == "message-id" for name in email.headers):
+        email.headers["Message-ID"] = _message_id()
+    email.save(force_insert=True)
+    if settings.MAIL_SEND_ON_COMMIT and email.send_after <= timezone.now():
+        transaction.on_commit(partial(outbox_send, email.pk), robust=True)
+    return email
 
 
 def mail_enqueue(
@@ -108,49 +134,65 @@ def mail_enqueue(
     Nothing is sent here. Mistakes of the caller raise: TypeError for one string as `to`, ValueError for no
     recipient or a header with a line break.
     """
-    if isinstance(to, str):
-        raise TypeError("`to` is a list of addresses, not one string.")
-    recipients = [address.strip() for address in to if address.strip()]
-    if not recipients:
-        raise ValueError("An email needs at least one recipient.")
-    extra_headers = dict(headers or {})
-    for name, value in extra_headers.items():
-        if any(char in f"{name}{value}" for char in "\r\n"):
-            raise ValueError(f"The header {name!r} contains a line break.")
-    if not any(name.lower() == "message-id" for name in extra_headers):
-        extra_headers["Message-ID"] = _message_id()
-
-    full_context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(_render(f"{template}_subject.txt", full_context, autoescape=False).split())
-    text = _render(f"{template}.txt", full_context, autoescape=False)
-    try:
-        html = _render(f"{template}.html", full_context, autoescape=True)
-    except TemplateDoesNotExist as missing:
-        if missing.args and missing.args[0] != f"{template}.html":
-            raise  # the HTML template exists and includes one that does not
-        html = ""
-
-    now = timezone.now()
-    email = OutboxEmail.objects.create(
-        kind=kind,
-        to=recipients,
-        subject=subject,
-        text=text,
-        html=html,
-        headers=extra_headers,
-        attachments=[
-            {
-                "filename": attachment.filename,
-                "mimetype": attachment.mimetype,
-                "content_b64": base64.b64encode(attachment.content).decode("ascii"),
-            }
-            for attachment in attachments
-        ],
-        send_after=send_after or now,
+    recipients = _recipients(to)
+    extra_headers = _checked_headers(headers)
+    rendered = render(template, context)
+    return _store(
+        OutboxEmail(
+            kind=kind,
+            to=recipients,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            headers=extra_headers,
+            attachments=_stored_attachments(attachments),
+            send_after=send_after or timezone.now(),
+        )
     )
-    if settings.MAIL_SEND_ON_COMMIT and email.send_after <= now:
-        transaction.on_commit(partial(outbox_send, email.pk), robust=True)
-    return email
+
+
+def mail_enqueue_composed(
+    *,
+    kind: str,
+    to: Sequence[str],
+    composer: Callable[..., Composed],
+    params: Mapping[str, Any],
+    send_after: datetime | None = None,
+) -> OutboxEmail:
+    """Store an email that the sender writes: `composer(**params)` (a function marked `@mail_composer`) is
+    called when the row is first claimed, in the worker or after the commit, and its templates rendered then.
+
+    For emails on a busy path (a booking's confirmation with its calendar): the transaction only writes a
+    small row. The composer reads the database as it is at sending time, so it sees what was committed.
+    """
+    return _store(
+        OutboxEmail(
+            kind=kind,
+            to=_recipients(to),
+            composer=composer_name(composer),
+            params=dict(params),
+            headers={},
+            send_after=send_after or timezone.now(),
+        )
+    )
+
+
+def _compose(email: OutboxEmail) -> None:
+    """Write a composed row's subject, parts and attachments (once: a retry sends the same text)."""
+    composed = composer_of(email.composer)(**email.params)
+    rendered = render(composed.template, composed.context)
+    email.subject, email.text, email.html = rendered.subject, rendered.text, rendered.html
+    email.headers = {**_checked_headers(composed.headers), **email.headers}
+    email.attachments = _stored_attachments(composed.attachments)
+    email.composed_at = timezone.now()
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        headers=email.headers,
+        attachments=email.attachments,
+        composed_at=email.composed_at,
+    )
 
 
 def _claim(email_id: int, *, now: datetime, lease: timedelta) -> OutboxEmail | None:
@@ -222,6 +264,13 @@ def _failure(error: Exception) -> _Failure:
 
 def _deliver(email: OutboxEmail, connection: BaseEmailBackend) -> _Failure | None:
     """Send one claimed row over `connection` (opened when needed, left open for the next row)."""
+    if email.composer and email.composed_at is None:
+        try:
+            _compose(email)
+        except DatabaseError as error:  # the database is away for a moment: the row waits like any other
+            return _Failure(f"cannot be written now: {type(error).__name__}: {error}", permanent=False)
+        except Exception as error:  # what it is about is gone, or the composer is: it never will be written
+            return _Failure(f"cannot be written: {type(error).__name__}: {error}", permanent=True)
     try:
         message = _build(email, connection)
     except Exception as error:  # anything malformed in the stored row

@@ -35,12 +35,13 @@ from tripwise.experiences.loadtest.databases import (
     Seeded,
     audit,
     drop_database,
+    emails_waiting,
     fresh_database,
     migrate,
     seed,
     server_env,
 )
-from tripwise.experiences.loadtest.server import Server, start_server
+from tripwise.experiences.loadtest.server import Server, start_server, start_worker
 
 __all__ = ["Bench", "Config", "Row", "Run", "main"]
 
@@ -50,6 +51,8 @@ DEFAULT_POSTGRES_URL = (
 SPREAD_SLOTS, SPREAD_SEATS = 200, 50
 HOT_CAPACITY = 1_000_000  # never full: every booking of the run queues for this one row
 SPREAD, HOT, READ = "spread", "one hot slot", "read (baseline)"
+WORKER = "spread, worker sending the emails"  # the outbox worker composes and sends alongside the bookings
+DRAIN_TIMEOUT = 900.0  # seconds for the worker to empty the outbox
 
 Request = tuple[str, str, Any, dict[str, str]]  # method, path, JSON body, headers
 
@@ -175,6 +178,7 @@ class EngineResult:
     engine: str
     rows: list[Row] = field(default_factory=list)
     answered_201: int = 0
+    end_to_end: list[float] = field(default_factory=list)  # bookings per second until their emails were sent
     audit: Audit | None = None
     load_average: list[str] = field(default_factory=list)  # at the start of each configuration
 
@@ -206,6 +210,7 @@ class Bench:
         baseline. The experiments change one thing each, on the middle number of clients, spread load."""
         main = self.production(engine)
         plan = [(main, load, clients) for load in (SPREAD, HOT) for clients in self.args.clients]
+        plan.append((main, WORKER, self.args.clients[len(self.args.clients) // 2]))
         if self.args.experiments and engine == "postgresql":
             middle = self.args.clients[len(self.args.clients) // 2]
             others = [Config(main.workers, 0, main.in_flight)]  # a connection per request
@@ -277,6 +282,9 @@ class Bench:
                     result.rows.append(Row(engine, label, READ, clients, reads))
                     self.report_row(result.rows[-1])
             for _, load_kind, clients in steps:
+                if load_kind == WORKER:
+                    self.with_worker(server, env, database_url, clients, label, result)
+                    continue
                 measured = []
                 for _ in range(self.args.runs):
                     run = self.once(server, clients, bookings_on(next(self.pools), self.prefix()))
@@ -286,6 +294,43 @@ class Bench:
                 self.report_row(result.rows[-1])
         finally:
             server.stop()
+
+    def with_worker(
+        self,
+        server: Server,
+        env: dict[str, str],
+        database_url: str,
+        clients: int,
+        label: str,
+        result: EngineResult,
+    ) -> None:
+        """The bookings with `tripwise worker` composing and sending their emails on the same two cores: how
+        fast bookings are confirmed then, and how fast they go when each counts only once its email left."""
+        worker = start_worker(env, log_path=self.workdir / f"{result.engine}-worker.log")
+        try:
+            self.drain(database_url, worker)  # the earlier runs' emails first, unmeasured
+            measured = []
+            for _ in range(self.args.runs):
+                started = time.perf_counter()
+                run = self.once(server, clients, bookings_on(next(self.pools), self.prefix()))
+                self.drain(database_url, worker)
+                result.end_to_end.append(run.ok / (time.perf_counter() - started))
+                result.answered_201 += run.statuses.get(201, 0)
+                measured.append(run)
+            result.rows.append(Row(result.engine, label, WORKER, clients, measured))
+            self.report_row(result.rows[-1])
+        finally:
+            worker.stop()
+
+    @staticmethod
+    def drain(database_url: str, worker: Server) -> None:
+        deadline = time.monotonic() + DRAIN_TIMEOUT
+        while (waiting := emails_waiting(database_url)) and time.monotonic() < deadline:
+            if worker.process.poll() is not None:
+                raise RuntimeError(f"the worker stopped:\n{worker.log()}")
+            time.sleep(0.1)
+        if waiting:
+            raise RuntimeError(f"{waiting} emails still waiting after {DRAIN_TIMEOUT:.0f} s:\n{worker.log()}")
 
     def once(self, server: Server, clients: int, make: Callable[[int], Request]) -> Run:
         run = asyncio.run(load(server, clients=clients, total=self.args.bookings, make=make))

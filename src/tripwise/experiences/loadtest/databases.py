@@ -27,6 +27,7 @@ __all__ = [
     "audit",
     "clone_database",
     "drop_database",
+    "emails_waiting",
     "engine_of",
     "fresh_database",
     "migrate",
@@ -279,21 +280,29 @@ SLOTS_SQL = (
 BOOKINGS_SQL = "SELECT idempotency_key, status, seats, slot_id FROM experiences_booking"
 
 
-def audit(database_url: str) -> Audit:
-    """The seats and bookings as the database has them, read with plain SQL (not through the app)."""
-    rows: list[tuple[Any, ...]]
-    bookings: list[tuple[Any, ...]]
+def _select(database_url: str, *statements: str) -> list[list[tuple[Any, ...]]]:
+    """Each statement's rows, read with plain SQL (not through the app)."""
     if engine_of(database_url) == "postgresql":
         import psycopg
 
         with psycopg.connect(database_url, connect_timeout=10) as connection:
-            rows = connection.execute(SLOTS_SQL).fetchall()
-            bookings = connection.execute(BOOKINGS_SQL).fetchall()
-    else:
-        with contextlib.closing(sqlite3.connect(_sqlite_path(database_url), timeout=30)) as connection:
-            rows = connection.execute(SLOTS_SQL).fetchall()
-            bookings = connection.execute(BOOKINGS_SQL).fetchall()
+            return [connection.execute(statement).fetchall() for statement in statements]
+    with contextlib.closing(sqlite3.connect(_sqlite_path(database_url), timeout=30)) as connection:
+        return [connection.execute(statement).fetchall() for statement in statements]
+
+
+def audit(database_url: str) -> Audit:
+    """The seats and bookings as the database has them."""
+    rows, bookings = _select(database_url, SLOTS_SQL, BOOKINGS_SQL)
     return Audit(
         slots={int(r[0]): SlotState(int(r[1]), int(r[2]), int(r[3])) for r in rows},
         bookings=[BookingRow(str(b[0]), str(b[1]), int(b[2]), int(b[3])) for b in bookings],
     )
+
+
+def emails_waiting(database_url: str) -> int:
+    """Emails in the outbox not sent yet (and not given up on)."""
+    [[(count,)]] = _select(
+        database_url, "SELECT COUNT(*) FROM mail_outboxemail WHERE sent_at IS NULL AND failed_at IS NULL"
+    )
+    return int(count)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 from datetime import UTC, datetime
 
 from tripwise.bench.table import machine
@@ -13,6 +14,7 @@ from tripwise.experiences.loadtest.benchmark import (
     READ,
     SPREAD_SEATS,
     SPREAD_SLOTS,
+    WORKER,
     EngineResult,
 )
 from tripwise.experiences.loadtest.databases import postgres_version
@@ -68,6 +70,25 @@ def _verdict(results: list[EngineResult]) -> str:
     )
 
 
+def _end_to_end(results: list[EngineResult]) -> str:
+    lines = [
+        f"- **{result.engine}**: {statistics.median(result.end_to_end):.0f} bookings per second counted from "
+        "the first request to the moment the last confirmation email had left (runs: "
+        + " / ".join(f"{rate:.0f}" for rate in result.end_to_end)
+        + ")."
+        for result in results
+        if result.end_to_end
+    ]
+    if not lines:
+        return ""
+    return (
+        f"**With the worker.** In the rows *{WORKER}*, `tripwise worker` runs beside the server on the same "
+        "machine and writes (templates, iCalendar) and sends (console backend: the whole MIME message is "
+        "made) each confirmation while the bookings arrive; the run's rate counts the bookings answered. "
+        "End to end, until every email of the run was sent:\n\n" + "\n".join(lines) + "\n\n"
+    )
+
+
 def report(results: list[EngineResult], args: argparse.Namespace, *, profile: str, started_load: str) -> str:
     version = postgres_version(args.postgres_url) if "postgresql" in args.engines else ""
     loads = "\n".join(f"- {result.engine}, {line}" for result in results for line in result.load_average)
@@ -86,12 +107,13 @@ def report(results: list[EngineResult], args: argparse.Namespace, *, profile: st
         "per second of the run, the median of the runs listed; latency: of the median run. The clients run "
         "in one asyncio process on the same machine, as does the database.\n\n"
         "Server: uvicorn `tripwise.config.asgi:application --workers N --lifespan off --no-access-log`, "
-        "production settings (TRIPWISE_DEBUG=0), `TRIPWISE_MAIL_SEND_ON_COMMIT=0` (the confirmation email "
-        "is written to the outbox in the booking's transaction, a worker sends it); the server column gives "
+        "production settings (TRIPWISE_DEBUG=0), `TRIPWISE_MAIL_SEND_ON_COMMIT=0` (the booking's "
+        "transaction stores its confirmation email unwritten in the outbox; a worker writes and sends it); "
+        "the server column gives "
         "the uvicorn workers, `TRIPWISE_DB_POOL` (connections per process, PostgreSQL only), "
         "`TRIPWISE_MAX_REQUESTS_IN_FLIGHT` (per process) and `TRIPWISE_DB_CONN_MAX_AGE`. The first "
         "configuration of each database is the production one.\n\n"
-        f"{_verdict(results)}{_table(results)}\n\n"
+        f"{_verdict(results)}{_table(results)}\n\n{_end_to_end(results)}"
         f"## No overbooking (SQL on each database after all its runs)\n\n{_proofs(results)}\n\n"
         "## Load on the machine\n\n"
         f"Load average (1, 5, 15 min) at the start: {started_load}; at the end: {ended}. Once a run is going the "

@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["STARTUP_TIMEOUT", "Server", "free_port", "start_server"]
+__all__ = ["STARTUP_TIMEOUT", "Server", "free_port", "start_server", "start_worker"]
 
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT = 180.0  # seconds: two workers import Django and warm the planner on two busy cores
@@ -100,3 +100,18 @@ def start_server(env: dict[str, str], *, workers: int, log_path: Path, probe: st
             time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"the server did not answer in {STARTUP_TIMEOUT:.0f} s:\n{server.log()}")
+
+
+def start_worker(env: dict[str, str], *, log_path: Path) -> Server:
+    """`tripwise worker` (the outbox, holds, applications) in a process group of its own; port 0: it serves
+    nothing, and `stop` ends it like a server."""
+    log = log_path.open("ab")
+    process = subprocess.Popen(
+        [str(BIN / "tripwise"), "worker", "--interval", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,  # the console email backend prints every email it "sends"
+        stderr=log,
+        start_new_session=True,
+    )
+    log.close()
+    return Server(process=process, port=0, log_path=log_path)
