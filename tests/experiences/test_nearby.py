@@ -22,7 +22,7 @@ from tests.experiences.helpers import (
 from tripwise.core.geo import distance_m
 from tripwise.experiences.models import Experience, Slot
 from tripwise.experiences.provider import slots_generate
-from tripwise.experiences.selectors import DEFAULT_RADIUS_M, experiences_near
+from tripwise.experiences.selectors import DEFAULT_RADIUS_M, FIRST_CANDIDATES, experiences_near
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,28 @@ def test_the_date_filter_keeps_those_with_a_departure_that_day_with_room_for_the
     # A cancelled departure is no departure.
     Slot.objects.filter(pk=walk.pk).update(is_cancelled=True)
     assert slugs(experiences_near(lat=CENTRE[0], lon=CENTRE[1], on=DAY, party=3)) == []
+
+
+def test_the_date_filter_looks_past_many_nearer_ones_without_a_departure_that_day() -> None:
+    # Far from the demo: dozens of copies of the walk, the nearer ones without a departure on DAY.
+    here = (10.0, 100.0)
+    walk = experience(WALK)
+    copies = []
+    for number in range(FIRST_CANDIDATES * 3 + 10):
+        copy = Experience.objects.get(pk=walk.pk)
+        copy.pk, copy.slug = None, f"walk-copy-{number}"
+        copy.lat, copy.lon = here[0] + 0.001 * (number + 1), here[1]  # 111 m apart, northwards
+        copy.save()
+        copies.append(copy)
+    with_departures = {copies[-1].slug, copies[-5].slug}
+    for copy in copies:
+        if copy.slug in with_departures:
+            Slot.objects.create(experience=copy, starts_at=local(2026, 12, 8, 10, 0), capacity=10)
+
+    found = experiences_near(lat=here[0], lon=here[1], on=DAY, limit=3)
+
+    assert slugs(found) == [copies[-5].slug, copies[-1].slug]  # nearest first, the rest have none that day
+    assert [slot.starts_at for slot in found[0].next_slots] == [local(2026, 12, 8, 10, 0)]
 
 
 def test_next_departures_are_future_ones_with_seats_soonest_first() -> None:

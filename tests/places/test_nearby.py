@@ -10,7 +10,7 @@ import pytest
 
 from tripwise.core.geo import EARTH_RADIUS_M, distance_m
 from tripwise.places.models import Destination, Place
-from tripwise.places.nearby import FIRST_RING_M, nearest
+from tripwise.places.nearby import FIRST_RING_M, NearestSearch, nearest
 
 # The South Atlantic, far from the demo's Astana: only this file's places are anywhere near.
 HERE = (-45.0, -20.0)
@@ -84,6 +84,21 @@ def test_every_ring_keeps_what_the_narrower_ones_read(sea: Destination) -> None:
     ]
     found = nearest(Place.objects.all(), lat=HERE[0], lon=HERE[1], radius_m=100_000, limit=10)
     assert [near.id for near in found] == [row.id for row in rows]
+
+
+def test_asking_for_more_goes_on_from_where_the_search_stopped(sea: Destination) -> None:
+    places = [_place(sea, *_towards(*HERE, bearing_deg=37.0 * n, metres=700.0 * n + 50)) for n in range(40)]
+    query = Place.objects.filter(destination=sea)
+    search = NearestSearch(query, lat=HERE[0], lon=HERE[1], radius_m=50_000)
+
+    first = search.take(5)
+    more = search.take(30)
+
+    assert [near.id for near in first] == [place.pk for place in places[:5]]
+    assert more[:5] == first  # the same nearest, then the next ones
+    assert more == nearest(query, lat=HERE[0], lon=HERE[1], radius_m=50_000, limit=30)
+    read = [row[0] for row in search.rows]
+    assert len(read) == len(set(read))  # nothing read twice
 
 
 def test_across_the_antimeridian(db: None) -> None:

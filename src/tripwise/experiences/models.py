@@ -121,7 +121,7 @@ class Experience(models.Model):
         indexes = [
             # Covering: the nearby search filters and reads these by cell from the index alone.
             models.Index(
-                fields=["cell", "lat", "lon", "is_active", "price", "max_party", "id"],
+                fields=["cell", "lat", "lon", "is_active", "price", "max_party", "languages", "id"],
                 name="experience_nearby",
             )
         ]

@@ -3,6 +3,7 @@ applications by their links, a traveller's bookings, a provider's day."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from tripwise.core.errors import NotFound, TripwiseError
@@ -26,13 +28,15 @@ from tripwise.core.experiences import (
 )
 from tripwise.experiences.applications import rules_of, submission_time
 from tripwise.experiences.models import Application, Booking, Experience, Provider, Slot
-from tripwise.places.nearby import nearest
+from tripwise.places.models import Place
+from tripwise.places.nearby import Near, NearestSearch
 from tripwise.trips.models import Plan
 from tripwise.trips.permissions import access_for
 from tripwise.trips.selectors import trips_of_user
 
 SLOTS_AHEAD_DAYS = 31  # "next times" look a month ahead: the window function numbers only those
 ZONE_SLACK = timedelta(hours=14)
+FIRST_CANDIDATES = 8  # × limit: candidates checked for a departure on the date before widening the search
 # What a list of experiences shows (pages, API, MCP): the rest of the rows is not read.
 LISTED = (
     "slug", "title", "summary", "mode", "duration_minutes", "price", "child_price", "currency", "languages",
@@ -54,34 +58,34 @@ class NearbyExperience:
         return round(self.distance_m / 1000, 1)
 
 
-def _open_departures(*, now: datetime, seats: int) -> QuerySet[Slot]:
-    """Departures from `now` that still run and have `seats` free (the same test as _next_slots' SQL)."""
-    return Slot.objects.filter(starts_at__gte=now, is_cancelled=False, seats_taken__lte=F("capacity") - seats)
-
-
 def _day_window(day: date, zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, ZoneInfo(zone))
     return start, start + timedelta(days=1)
 
 
-def _next_slots(
-    experience_ids: list[int], *, start: datetime, end: datetime, seats: int, each: int
-) -> dict[int, list[Slot]]:
-    """The first `each` departures of every experience between the moments with `seats` free, in one query:
-    a window function numbers each experience's departures in the database, so only the few shown come back
-    (a month of a dozen experiences' departures is hundreds of rows). Written as SQL because the ORM's
-    version (a filter on a window) takes longer to compile than the database takes to answer."""
+def _ranked_departures(
+    experience_ids: list[int], *, start: datetime, end: datetime, seats: int, each: int | None
+) -> list[tuple[Slot, str]]:
+    """The departures of these experiences between the moments with `seats` free (the first `each` of every
+    experience, or all), each with its place's time zone, in one query, soonest first. A window function
+    numbers each experience's departures in the database, so only the few shown come back (a month of a
+    dozen experiences' departures is hundreds of rows). Written as SQL because the ORM's version (a filter on
+    a window) takes longer to compile than the database takes to answer."""
     if not experience_ids:
-        return {}
+        return []
     ops = connection.ops
-    table = ops.quote_name(Slot._meta.db_table)
+    slots, experiences = ops.quote_name(Slot._meta.db_table), ops.quote_name(Experience._meta.db_table)
+    places = ops.quote_name(Place._meta.db_table)
     marks = ", ".join(["%s"] * len(experience_ids))
+    ranked = ", ROW_NUMBER() OVER (PARTITION BY experience_id ORDER BY starts_at) AS position" if each else ""
     sql = (
-        "SELECT id, experience_id, starts_at, capacity, seats_taken, is_cancelled FROM ("  # noqa: S608
-        "SELECT *, ROW_NUMBER() OVER (PARTITION BY experience_id ORDER BY starts_at) AS position "
-        f"FROM {table} WHERE experience_id IN ({marks}) AND starts_at >= %s AND starts_at < %s "
+        "SELECT ranked.id, ranked.experience_id, ranked.starts_at, ranked.capacity, ranked.seats_taken, "  # noqa: S608
+        f"place.timezone FROM (SELECT id, experience_id, starts_at, capacity, seats_taken{ranked} "
+        f"FROM {slots} WHERE experience_id IN ({marks}) AND starts_at >= %s AND starts_at < %s "
         "AND is_cancelled = %s AND seats_taken <= capacity - %s"
-        ") ranked WHERE position <= %s ORDER BY experience_id, starts_at"
+        f") ranked JOIN {experiences} experience ON experience.id = ranked.experience_id "
+        f"JOIN {places} place ON place.id = experience.place_id "
+        f"{'WHERE ranked.position <= %s ' if each else ''}ORDER BY ranked.experience_id, ranked.starts_at"
     )
     params = [
         *experience_ids,
@@ -89,10 +93,35 @@ def _next_slots(
         ops.adapt_datetimefield_value(end),
         False,
         seats,
-        each,
+        *([each] if each else []),
     ]
+    column = Col("slot", Slot._meta.get_field("starts_at"))
+    converters = connection.ops.get_db_converters(column)  # SQLite answers text; PostgreSQL, datetimes
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for slot_id, experience_id, starts_at, capacity, seats_taken, zone in rows:
+        for converter in converters:
+            starts_at = converter(starts_at, column, connection)
+        slot = Slot(
+            id=slot_id,
+            experience_id=experience_id,
+            starts_at=starts_at,
+            capacity=capacity,
+            seats_taken=seats_taken,
+            is_cancelled=False,
+        )
+        slot._state.adding, slot._state.db = False, connection.alias  # as if loaded by the ORM
+        found.append((slot, zone))
+    return found
+
+
+def _next_slots(
+    experience_ids: list[int], *, start: datetime, end: datetime, seats: int, each: int
+) -> dict[int, list[Slot]]:
     slots: dict[int, list[Slot]] = {}
-    for slot in Slot.objects.raw(sql, params):
+    for slot, _zone in _ranked_departures(experience_ids, start=start, end=end, seats=seats, each=each):
         slots.setdefault(slot.experience_id, []).append(slot)
     return slots
 
@@ -113,14 +142,15 @@ def experiences_near(
     """Bookable experiences nearest first, each with its next departures that still have `party` seats
     (on the date `on`, when given). The one nearby search of pages, API, trip pages and the MCP tools.
 
-    Every filter is SQL inside the spatial search, so its rings count only experiences that qualify."""
+    What the nearby index holds (active, price, party size, languages) filters inside the spatial search. A
+    departure that day is checked on the nearest candidates in one query, on more candidates each time until
+    `limit` qualify or none are left within the radius: inside the spatial SQL it would cost a probe of the
+    departures for every candidate of every ring, and a far larger query to plan."""
     now = now or timezone.now()
     seats = max(1, party)
     query = Experience.objects.filter(is_active=True, max_party__gte=seats)
     if max_price is not None:
         query = query.filter(price__lte=max_price)
-    if language:
-        query = query.filter(languages__icontains=f'"{language.strip().lower()}"')  # the JSON list's text
     start, end = now, now + timedelta(days=SLOTS_AHEAD_DAYS)
     if on is not None:
         if on < (now - ZONE_SLACK).date() or on > (now + timedelta(days=366 * 2)).date():
@@ -129,27 +159,26 @@ def experiences_near(
         # zone (UTC-12 to UTC+14), then the exact local date below.
         day = datetime.combine(on, time.min, UTC)
         start, end = max(now, day - ZONE_SLACK), day + timedelta(days=1) + ZONE_SLACK
-        query = query.filter(
-            Exists(
-                _open_departures(now=start, seats=seats).filter(
-                    experience_id=OuterRef("pk"), starts_at__lt=end
-                )
-            )
-        )
-    near = nearest(query, lat=lat, lon=lon, radius_m=radius_m, limit=limit * 2 if on else limit)
-    ids = [hit.id for hit in near]
-    slots = _next_slots(ids, start=start, end=end, seats=seats, each=slots_each + 8 * bool(on))
-    kept = [(hit, slots.get(hit.id, [])) for hit in near]
-    if on is not None:
-        # Which have a departure on that local date, from their zones alone: the full rows (and their place,
-        # provider and destination, four model objects each) are built only for the `limit` shown.
-        zones = dict(Experience.objects.filter(pk__in=ids).order_by().values_list("pk", "place__timezone"))
-        kept = []
-        for hit in near:
-            zone = ZoneInfo(zones[hit.id])
-            mine = [slot for slot in slots.get(hit.id, []) if slot.starts_at.astimezone(zone).date() == on]
-            if mine:
-                kept.append((hit, mine))
+    if language:
+        # The JSON list's text, in the nearby index too: the ring's scan tests it without reading the table.
+        query = query.filter(languages__icontains=f'"{language.strip().lower()}"')
+    search = NearestSearch(query, lat=lat, lon=lon, radius_m=radius_m)
+    if on is None:
+        near = search.take(limit)
+        slots = _next_slots([hit.id for hit in near], start=start, end=end, seats=seats, each=slots_each)
+        kept = [(hit, slots.get(hit.id, [])) for hit in near]
+    else:
+        kept, wanted, checked = [], limit * FIRST_CANDIDATES, 0
+        while True:
+            near = search.take(wanted)
+            # The nearest `checked` are the same as last time (ties go by id): only the new ones are checked.
+            kept += _departing_on(near[checked:], on=on, start=start, end=end, seats=seats)
+            checked = len(near)
+            if len(kept) >= limit or len(near) < wanted:
+                break
+            # As many more as the share that qualified so far says the rest needs, with a margin.
+            share = max(len(kept), 1) / checked
+            wanted = checked + max(limit, math.ceil((limit - len(kept)) / share * 1.5))
         kept = kept[:limit]
     experiences = (
         Experience.objects.select_related("place", "provider", "destination")
@@ -160,6 +189,22 @@ def experiences_near(
     return [
         NearbyExperience(experiences[hit.id], hit.distance_m, tuple(mine[:slots_each])) for hit, mine in kept
     ]
+
+
+def _departing_on(
+    near: list[Near], *, on: date, start: datetime, end: datetime, seats: int
+) -> list[tuple[Near, list[Slot]]]:
+    """Of these candidates (nearest first), those with a departure with `seats` free on the local date `on`,
+    with those departures."""
+    if not near:
+        return []
+    # All of them: the window holds the day in every zone, so up to 14 hours of the days around it as well.
+    ranked = _ranked_departures([hit.id for hit in near], start=start, end=end, seats=seats, each=None)
+    that_day: dict[int, list[Slot]] = {}
+    for slot, zone in ranked:
+        if slot.starts_at.astimezone(ZoneInfo(zone)).date() == on:
+            that_day.setdefault(slot.experience_id, []).append(slot)
+    return [(hit, that_day[hit.id]) for hit in near if hit.id in that_day]
 
 
 def local_today(experience: Experience) -> date:

@@ -26,6 +26,7 @@ from tripwise.core.experiences import cell_ranges
 from tripwise.core.geo import distances_from
 
 FIRST_RING_M = 1_000.0
+FIRST_RING_ROWS = 12
 MAX_RADIUS_M = 200_000.0
 MAX_GROWTH = 6.0  # a ring at most this many times wider than the last: an empty ring says little
 
@@ -103,40 +104,78 @@ def within(query: QuerySet[Any], *, lat: float, lon: float, radius_m: float) -> 
     return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
 
 
-def _next_ring(ring: float, inside: int, limit: int) -> float:
-    """A ring wide enough to hold `limit` rows at the density seen inside this one (area grows with the
-    square of the radius), with some margin; at least 1.5 times wider, at most MAX_GROWTH."""
-    if inside == 0:
+def _next_ring(ring: float, inside: int, limit: int, *, previous: float, last_found: int) -> float:
+    """A ring wide enough to hold `limit` rows, with some margin; at least 1.5 times wider, at most MAX_GROWTH.
+
+    Two estimates, the larger wins: the density inside the whole ring (area grows with the square of the
+    radius), and the density of the last band read (`last_found` rows between `previous` and `ring`), which
+    says better what lies beyond once the search has passed a town's edge. A band with nothing in it says
+    nothing: MAX_GROWTH."""
+    if inside == 0 or last_found == 0:
         return ring * MAX_GROWTH
-    return ring * min(MAX_GROWTH, max(1.5, 1.25 * math.sqrt(limit / inside)))
+    whole = ring * 1.25 * math.sqrt(limit / inside)
+    band_density = last_found / max(ring**2 - previous**2, 1.0)  # rows per square metre, without π
+    band = math.sqrt(ring**2 + 1.25 * (limit - inside) / band_density)
+    return min(ring * MAX_GROWTH, max(ring * 1.5, whole, band))
+
+
+class NearestSearch:
+    """The nearest rows of `query` within `radius_m` of a point, asked for in growing numbers: `take(n)` widens
+    the rings only as far as n rows need, and a later, larger `take` goes on from there without reading again
+    what was read (for a caller that filters the rows further and finds it needs more)."""
+
+    def __init__(self, query: QuerySet[Any], *, lat: float, lon: float, radius_m: float) -> None:
+        self.lat, self.lon = lat, lon
+        self.radius = min(radius_m, MAX_RADIUS_M)
+        self.ring = min(FIRST_RING_M, self.radius)
+        self.done: Ranges = []
+        self.rows: list[tuple[int, float, float]] = []
+        self.metres = np.zeros(0)
+        self.compiled = _RangeQuery(query)
+        self.started = False
+        self.last_found = 1  # rows the last ring read added
+        self.previous = 0.0  # the ring before this one
+
+    def _read(self) -> int:
+        """Read the ranges of the current ring not read yet; how many rows lie inside the ring."""
+        ranges = cell_ranges(self.lat, self.lon, self.ring)
+        fresh = _minus(ranges, self.done)
+        self.last_found = 0
+        if fresh:
+            found = self.compiled.rows(fresh)
+            self.last_found = len(found)
+            self.done = _union(self.done, ranges)
+            if found:
+                self.rows.extend(found)
+                table = np.array(self.rows, dtype=np.float64)
+                self.metres = distances_from(self.lat, self.lon, table[:, 1], table[:, 2])
+        return int(np.count_nonzero(self.metres <= self.ring))
+
+    def take(self, limit: int) -> list[Near]:
+        """The `limit` nearest, nearest first (ties by id); fewer when the radius holds fewer."""
+        if self.radius <= 0 or limit <= 0:
+            return []
+        if not self.started:
+            # A first ring for `limit` rows at a town's density (FIRST_RING_M holds about FIRST_RING_ROWS).
+            self.ring = min(self.radius, FIRST_RING_M * max(1.0, math.sqrt(limit / FIRST_RING_ROWS)))
+            self.started = True
+            inside = self._read()
+        else:
+            inside = int(np.count_nonzero(self.metres <= self.ring))
+        # Enough inside this ring means the nearest `limit` are all inside it: anything outside is farther.
+        while inside < limit and self.ring < self.radius:
+            wider = _next_ring(self.ring, inside, limit, previous=self.previous, last_found=self.last_found)
+            self.previous, self.ring = self.ring, min(self.radius, wider)
+            inside = self._read()
+        if not self.rows:
+            return []
+        metres = self.metres
+        order = sorted(
+            (float(metres[i]), int(self.rows[i][0])) for i in np.flatnonzero(metres <= self.ring).tolist()
+        )
+        return [Near(row_id, distance) for distance, row_id in order[:limit]]
 
 
 def nearest(query: QuerySet[Any], *, lat: float, lon: float, radius_m: float, limit: int) -> list[Near]:
     """Ids of the `limit` nearest rows of `query` within `radius_m`, nearest first (ties by id)."""
-    if radius_m <= 0 or limit <= 0:
-        return []
-    radius = min(radius_m, MAX_RADIUS_M)
-    ring = min(FIRST_RING_M, radius)
-    done: Ranges = []
-    rows: list[tuple[int, float, float]] = []
-    compiled = _RangeQuery(query)
-    while True:
-        ranges = cell_ranges(lat, lon, ring)
-        fresh = _minus(ranges, done)
-        if fresh:
-            rows.extend(compiled.rows(fresh))
-            done = _union(done, ranges)
-        if rows:
-            table = np.array(rows, dtype=np.float64)
-            metres = distances_from(lat, lon, table[:, 1], table[:, 2])
-            inside = int(np.count_nonzero(metres <= ring))
-        else:
-            inside = 0
-        # Enough inside this ring means the nearest `limit` are all inside it: anything outside is farther.
-        if inside >= limit or ring >= radius:
-            break
-        ring = min(radius, _next_ring(ring, inside, limit))
-    if not rows:
-        return []
-    order = sorted((float(metres[i]), int(rows[i][0])) for i in np.flatnonzero(metres <= ring).tolist())
-    return [Near(row_id, distance) for distance, row_id in order[:limit]]
+    return NearestSearch(query, lat=lat, lon=lon, radius_m=radius_m).take(limit)

@@ -95,6 +95,16 @@ def _places(radius_m: float) -> Callable[[Case, Search], list[int]]:
     return run
 
 
+class _NaiveSearch:
+    """The naive search in the shape experiences_near asks for (tripwise.places.nearby.NearestSearch)."""
+
+    def __init__(self, query: Any, *, lat: float, lon: float, radius_m: float) -> None:
+        self.query, self.lat, self.lon, self.radius_m = query, lat, lon, radius_m
+
+    def take(self, limit: int) -> list[Any]:
+        return naive_nearest(self.query, lat=self.lat, lon=self.lon, radius_m=self.radius_m, limit=limit)
+
+
 def _experiences(case: Case, search: Search) -> list[int]:
     from tripwise.experiences import selectors
     from tripwise.places.nearby import nearest
@@ -107,7 +117,7 @@ def _experiences(case: Case, search: Search) -> list[int]:
 
     if search is nearest:
         return call()
-    with mock.patch.object(selectors, "nearest", search):
+    with mock.patch.object(selectors, "NearestSearch", _NaiveSearch):
         return call()
 
 
