@@ -63,9 +63,12 @@ def _day_window(day: date, zone: str) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+SlotRow = tuple[int, int, datetime, int, int, bool]  # a Slot's fields in their order
+
+
 def _ranked_departures(
     experience_ids: list[int], *, start: datetime, end: datetime, seats: int, each: int | None
-) -> list[tuple[Slot, str]]:
+) -> list[tuple[SlotRow, str]]:
     """The departures of these experiences between the moments with `seats` free (the first `each` of every
     experience, or all), each with its place's time zone, in one query, soonest first. A window function
     numbers each experience's departures in the database, so only the few shown come back (a month of a
@@ -76,19 +79,25 @@ def _ranked_departures(
     ops = connection.ops
     slots, experiences = ops.quote_name(Slot._meta.db_table), ops.quote_name(Experience._meta.db_table)
     places = ops.quote_name(Place._meta.db_table)
-    marks = ", ".join(["%s"] * len(experience_ids))
+    among_params: list[Any]
+    if connection.vendor == "postgresql":
+        # One array parameter: the statement's text is the same for any number of experiences, so the driver
+        # converts it once (a list of N placeholders is a new text each time, ~0.3 ms to convert).
+        among, among_params = "= ANY(%s)", [list(experience_ids)]
+    else:
+        among, among_params = f"IN ({', '.join(['%s'] * len(experience_ids))})", [*experience_ids]
     ranked = ", ROW_NUMBER() OVER (PARTITION BY experience_id ORDER BY starts_at) AS position" if each else ""
     sql = (
         "SELECT ranked.id, ranked.experience_id, ranked.starts_at, ranked.capacity, ranked.seats_taken, "  # noqa: S608
         f"place.timezone FROM (SELECT id, experience_id, starts_at, capacity, seats_taken{ranked} "
-        f"FROM {slots} WHERE experience_id IN ({marks}) AND starts_at >= %s AND starts_at < %s "
+        f"FROM {slots} WHERE experience_id {among} AND starts_at >= %s AND starts_at < %s "
         "AND is_cancelled = %s AND seats_taken <= capacity - %s"
         f") ranked JOIN {experiences} experience ON experience.id = ranked.experience_id "
         f"JOIN {places} place ON place.id = experience.place_id "
         f"{'WHERE ranked.position <= %s ' if each else ''}ORDER BY ranked.experience_id, ranked.starts_at"
     )
-    params = [
-        *experience_ids,
+    params: list[Any] = [
+        *among_params,
         ops.adapt_datetimefield_value(start),
         ops.adapt_datetimefield_value(end),
         False,
@@ -104,25 +113,20 @@ def _ranked_departures(
     for slot_id, experience_id, starts_at, capacity, seats_taken, zone in rows:
         for converter in converters:
             starts_at = converter(starts_at, column, connection)
-        slot = Slot(
-            id=slot_id,
-            experience_id=experience_id,
-            starts_at=starts_at,
-            capacity=capacity,
-            seats_taken=seats_taken,
-            is_cancelled=False,
-        )
-        slot._state.adding, slot._state.db = False, connection.alias  # as if loaded by the ORM
-        found.append((slot, zone))
+        found.append(((slot_id, experience_id, starts_at, capacity, seats_taken, False), zone))
     return found
+
+
+def _slot(values: SlotRow) -> Slot:
+    return Slot.from_db(connection.alias, None, values)  # type: ignore[arg-type]  # every field, in order
 
 
 def _next_slots(
     experience_ids: list[int], *, start: datetime, end: datetime, seats: int, each: int
 ) -> dict[int, list[Slot]]:
     slots: dict[int, list[Slot]] = {}
-    for slot, _zone in _ranked_departures(experience_ids, start=start, end=end, seats=seats, each=each):
-        slots.setdefault(slot.experience_id, []).append(slot)
+    for row, _zone in _ranked_departures(experience_ids, start=start, end=end, seats=seats, each=each):
+        slots.setdefault(row[1], []).append(_slot(row))
     return slots
 
 
@@ -201,9 +205,9 @@ def _departing_on(
     # All of them: the window holds the day in every zone, so up to 14 hours of the days around it as well.
     ranked = _ranked_departures([hit.id for hit in near], start=start, end=end, seats=seats, each=None)
     that_day: dict[int, list[Slot]] = {}
-    for slot, zone in ranked:
-        if slot.starts_at.astimezone(ZoneInfo(zone)).date() == on:
-            that_day.setdefault(slot.experience_id, []).append(slot)
+    for row, zone in ranked:
+        if row[2].astimezone(ZoneInfo(zone)).date() == on:
+            that_day.setdefault(row[1], []).append(_slot(row))
     return [(hit, that_day[hit.id]) for hit in near if hit.id in that_day]
 
 
