@@ -139,8 +139,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and (
     }
 # How many HTTP requests one server process works on at once; the rest wait their turn (config/limits.py).
 # Each holds a database connection, so processes x this must stay under PostgreSQL's max_connections. More
-# threads than cores only queue for the interpreter lock: on 2 cores, 4 booked faster than 8 or 16
-# (docs/benchmarks/bookings-latest.md).
+# threads than cores only queue for the interpreter lock: on 2 cores 4 and 8 booked about as fast (211 and 222
+# a second), 16 slower (201) (docs/benchmarks/bookings-latest.md).
 MAX_REQUESTS_IN_FLIGHT = int(env_str("TRIPWISE_MAX_REQUESTS_IN_FLIGHT", "4"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
