@@ -10,6 +10,7 @@ from tripwise.api import (
     destinations,
     experiences,
     guides,
+    newsletter,
     places,
     plans,
     provider,
@@ -70,3 +71,4 @@ api.add_router("/experiences", experiences.router, tags=["experiences"])
 api.add_router("/bookings", experiences.bookings_router, tags=["experiences"])
 api.add_router("/applications", experiences.applications_router, tags=["experiences"])
 api.add_router("/provider", provider.router, tags=["providers"])
+api.add_router("/newsletter", newsletter.router, tags=["newsletter"])

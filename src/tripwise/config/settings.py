@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tripwise.experiences",
     "tripwise.accounts",  # before allauth: its templates under account/ override allauth's
     "tripwise.mail",  # the outbox every transactional email leaves through
+    "tripwise.newsletter",
     "tripwise.web",
     "allauth",
     "allauth.account",
@@ -83,6 +84,15 @@ CHANNEL_LAYERS = {
         {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+# The cache holds counters that must be shared by every server process (newsletter sign-up limits): Redis
+# when there is one, else this process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
@@ -192,6 +202,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The outbox (tripwise.mail): an email is stored with the transaction that causes it and sent after the commit.
 # Off when a worker sends the outbox (outbox_send_due), so requests never wait on the mail server.
 MAIL_SEND_ON_COMMIT = env_bool("TRIPWISE_MAIL_SEND_ON_COMMIT", default=True)
+# Newsletter sign-ups per hour: from one client address (then refused), and for one email address (then
+# quietly not mailed again, which tells nothing about the address).
+NEWSLETTER_SIGNUPS_PER_CLIENT = int(env_str("TRIPWISE_NEWSLETTER_SIGNUPS_PER_CLIENT", "20"))
+NEWSLETTER_SIGNUPS_PER_ADDRESS = int(env_str("TRIPWISE_NEWSLETTER_SIGNUPS_PER_ADDRESS", "3"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]

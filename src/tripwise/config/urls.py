@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tripwise.assistant.urls")),
     path("", include("tripwise.experiences.urls")),
     path("", include("tripwise.accounts.urls")),
+    path("", include("tripwise.newsletter.urls")),
     path("", include("tripwise.web.urls")),
 ]
 if settings.SERVE_MEDIA:
