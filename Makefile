@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := TRIPWISE_DEBUG=1
 
-.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand bench-live bench-bookings bench-nearby browser clean
+.PHONY: install demo serve test test-unit test-browser lint bench bench-toptw bench-transit bench-plans bench-understand bench-live bench-bookings bench-nearby bench-newsletter browser clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -56,7 +56,7 @@ clean:
 # development set (data/understand/dev.jsonl).
 HELSINKI ?= ../shared/data/cities/helsinki
 
-bench: bench-toptw bench-transit bench-plans bench-understand bench-live bench-bookings bench-nearby
+bench: bench-toptw bench-transit bench-plans bench-understand bench-live bench-bookings bench-nearby bench-newsletter
 
 bench-toptw: install
 	$(BIN)/python -m tripwise.bench.table --out docs/benchmarks/toptw-latest.md
@@ -87,3 +87,9 @@ bench-bookings: install
 # dropped on 127.0.0.1:5432), against a bounding-box baseline; loading and 2,000 queries per kind, 10-20 min.
 bench-nearby: install
 	$(BIN)/python -m tripwise.experiences.nearby_bench --out docs/benchmarks/nearby-latest.md
+
+# A newsletter campaign to 20,000 subscribers through a local SMTP server: 1 and 2 Celery workers (Redis
+# 127.0.0.1:6379/6), 1 and 2 embedded workers, and 2 Celery workers with one killed mid-campaign; each on a
+# fresh PostgreSQL database (BOOKINGS_PG's server), with the proof that everyone got exactly one message.
+bench-newsletter: install
+	$(BIN)/python -m tripwise.newsletter.loadtest --postgres-url $(BOOKINGS_PG) --out docs/benchmarks/newsletter-latest.md

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tripwise.experiences",
     "tripwise.accounts",  # before allauth: its templates under account/ override allauth's
     "tripwise.mail",  # the outbox every transactional email leaves through
+    "tripwise.tasks",  # background tasks: a database queue, or Celery with Redis (TRIPWISE_TASKS)
     "tripwise.newsletter",
     "tripwise.web",
     "allauth",
@@ -202,10 +203,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The outbox (tripwise.mail): an email is stored with the transaction that causes it and sent after the commit.
 # Off when a worker sends the outbox (outbox_send_due), so requests never wait on the mail server.
 MAIL_SEND_ON_COMMIT = env_bool("TRIPWISE_MAIL_SEND_ON_COMMIT", default=True)
+# Background tasks (tripwise.tasks, functions marked @task): "database" (default) keeps them in a table that
+# `tripwise worker` runs, needing no other service; "celery" sends them to Celery workers through the broker
+# (Redis); "eager" runs them in the process that enqueued them, right after the commit (tests, one-process demos).
+TASKS_BACKEND = env_str("TRIPWISE_TASKS", "database").strip().lower()
+if TASKS_BACKEND not in ("database", "celery", "eager"):
+    raise ImproperlyConfigured(f"TRIPWISE_TASKS={TASKS_BACKEND!r}: use database, celery or eager.")
+# Modules with @task functions besides the apps' own tasks.py (which are found by themselves), comma-separated.
+TASKS_EXTRA_MODULES = env_list("TRIPWISE_TASK_MODULES")
+CELERY_BROKER_URL = env_str("TRIPWISE_CELERY_BROKER_URL", "redis://127.0.0.1:6379/1").strip()
 # Newsletter sign-ups per hour: from one client address (then refused), and for one email address (then
 # quietly not mailed again, which tells nothing about the address).
 NEWSLETTER_SIGNUPS_PER_CLIENT = int(env_str("TRIPWISE_NEWSLETTER_SIGNUPS_PER_CLIENT", "20"))
 NEWSLETTER_SIGNUPS_PER_ADDRESS = int(env_str("TRIPWISE_NEWSLETTER_SIGNUPS_PER_ADDRESS", "3"))
+# Sender tasks a campaign starts with: as many as the workers that should share it (each claims its own rows).
+NEWSLETTER_SENDERS = int(env_str("TRIPWISE_NEWSLETTER_SENDERS", "2"))
+# How long a campaign sender holds the rows it claimed: a killed sender's rows go to another after this.
+NEWSLETTER_LEASE_SECONDS = int(env_str("TRIPWISE_NEWSLETTER_LEASE_SECONDS", "60"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]

@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from tripwise.core.errors import TripwiseError
 from tripwise.guides.models import Guide, GuideImage
 from tripwise.guides.services import guide_publish, guide_reindex, guide_unpublish
+from tripwise.newsletter.campaigns import guide_announce
 
 
 class GuideImageInline(admin.StackedInline[GuideImage, Guide]):
@@ -26,7 +28,7 @@ class GuideAdmin(admin.ModelAdmin[Guide]):
     raw_id_fields = ["place"]
     readonly_fields = ["published_at"]
     inlines = [GuideImageInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "announce"]
     fields = [
         "title",
         "slug",
@@ -60,3 +62,14 @@ class GuideAdmin(admin.ModelAdmin[Guide]):
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:
         for guide in queryset:
             guide_unpublish(guide=guide)
+
+    @admin.action(description="Announce to the newsletter's subscribers of its destination (sends now)")
+    def announce(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:
+        user = request.user if isinstance(request.user, User) else None
+        for guide in queryset:
+            try:
+                campaign = guide_announce(guide=guide, actor=user)
+            except TripwiseError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            else:
+                self.message_user(request, f"“{campaign.subject}” is being sent.", level=messages.SUCCESS)

@@ -8,6 +8,7 @@ from and the client's address: rows are only ever added, so they prove what the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from tripwise.core.understand.lexicon import INTERESTS
@@ -68,3 +69,79 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber.email} {self.action} at {self.at:%Y-%m-%d %H:%M} ({self.source})"
+
+
+class Campaign(models.Model):
+    """One newsletter issue: written in markdown, sent to an audience of confirmed subscribers.
+
+    The audience is everyone confirmed, or, when interests or destinations are chosen, the subscribers whose
+    own choices meet them (a subscriber who chose none takes everything). It is fixed when sending starts: a
+    Delivery row per recipient."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        SCHEDULED = "scheduled"
+        SENDING = "sending"
+        SENT = "sent"
+        CANCELLED = "cancelled"
+
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown. Raw HTML is removed; links and headings are kept.")
+    interests = models.JSONField(default=list, blank=True, help_text="Audience: any of these interests.")
+    destinations = models.ManyToManyField("places.Destination", blank=True, related_name="campaigns")
+    guide = models.ForeignKey(
+        "guides.Guide",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="announcements",
+        help_text="The guide this campaign announces, if any.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    send_at = models.DateTimeField(null=True, blank=True, help_text="When sending starts (scheduled).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One campaign to one subscriber: claimed before sending, marked after, so that every recipient gets it
+    once (tripwise.newsletter.sending explains the steps and the one moment a kill leaves in doubt)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending", "claimed by a sender"
+        HANDED = "handed", "handed to the mail server, waiting for its answer"
+        SENT = "sent"
+        FAILED = "failed"
+        SKIPPED = "skipped", "skipped: unsubscribed before it was sent"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    claim = models.CharField(max_length=32, blank=True, help_text="The sender run holding it.")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField(null=True, blank=True, help_text="A retry waits until then.")
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "subscriber"], name="one_delivery_per_recipient")
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="delivery_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} to {self.email}: {self.status}"
