@@ -204,16 +204,19 @@ def test_a_campaign_whose_senders_all_died_is_found_for_the_worker_to_resume(cam
     subscriber("ann@example.org")
     subscriber("bo@example.org")
     started(campaign)
+    assert stalled_campaigns() == []  # just started: its senders are on their way
+    later = timezone.now() + lease() + timedelta(seconds=1)
     rows = list(Delivery.objects.filter(campaign=campaign).order_by("pk"))
     Delivery.objects.filter(pk=rows[0].pk).update(
-        status="sending", claim="alive", claimed_until=timezone.now() + lease()
+        status="sending", claim="alive", claimed_until=later + lease()
     )
-    assert stalled_campaigns() == []  # a sender holds a row: it is alive and will go on
+    assert stalled_campaigns(now=later) == []  # a sender claimed within the lease: it is alive
 
+    # Its sender died: its lease has run out (and nobody claimed anything since).
     Delivery.objects.filter(pk=rows[0].pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
-    assert stalled_campaigns() == [campaign.pk]
+    assert stalled_campaigns(now=later) == [campaign.pk]
     deliveries_send_some(campaign_id=campaign.pk, limit=100)
-    assert stalled_campaigns() == []  # all sent: nothing to resume
+    assert stalled_campaigns(now=later + lease() * 2) == []  # all sent: nothing to resume
 
 
 def test_the_worker_starts_a_campaign_when_its_time_comes_and_sends_it(

@@ -6,6 +6,7 @@ from ninja.errors import HttpError, ValidationError
 
 from tripwise.api import (
     assistant,
+    campaigns,
     conversations,
     destinations,
     experiences,
@@ -72,3 +73,4 @@ api.add_router("/bookings", experiences.bookings_router, tags=["experiences"])
 api.add_router("/applications", experiences.applications_router, tags=["experiences"])
 api.add_router("/provider", provider.router, tags=["providers"])
 api.add_router("/newsletter", newsletter.router, tags=["newsletter"])
+api.add_router("/newsletter/campaigns", campaigns.router, tags=["newsletter campaigns"])

@@ -13,11 +13,14 @@ safe to run late: a worker that was down catches up on its next pass.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
 
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 SLOTS_EVERY_S = 3600
 OUTBOX_BATCH = 100  # emails per pass; a full batch means more are waiting, so the next pass starts at once
@@ -58,7 +61,16 @@ def run(*, interval_s: float = 5.0, once: bool = False, say: Callable[[str], Non
     last_slots = 0.0
     while True:
         with_slots = time.monotonic() - last_slots >= SLOTS_EVERY_S
-        done = run_once(with_slots=with_slots)
+        try:
+            done = run_once(with_slots=with_slots)
+        except Exception:
+            # A database that went away, a bug in one job: the loop lives on and tries again after a pause
+            # (every job is safe to run late); `--once` reports it to cron instead.
+            if once:
+                raise
+            logger.exception("A pass of the worker failed; trying again in %s s", interval_s)
+            time.sleep(interval_s)
+            continue
         if with_slots:
             last_slots = time.monotonic()
         busy = {name: count for name, count in done.items() if count}

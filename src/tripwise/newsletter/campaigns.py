@@ -3,6 +3,7 @@ guide. Sending itself is tripwise.newsletter.sending, run by background workers 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -14,11 +15,35 @@ from tripwise.core.errors import TripwiseError
 from tripwise.guides.models import Guide
 from tripwise.newsletter.models import Campaign, Delivery, Subscriber
 from tripwise.newsletter.selectors import audience_of
+from tripwise.newsletter.services import checked_destinations, checked_interests
 from tripwise.newsletter.writing import CampaignWriter
 
-__all__ = ["campaign_cancel", "campaign_schedule", "campaign_send_test", "campaign_start", "guide_announce"]
+__all__ = [
+    "campaign_cancel",
+    "campaign_create",
+    "campaign_schedule",
+    "campaign_send_test",
+    "campaign_start",
+    "guide_announce",
+]
 
 CREATE_BATCH = 2000
+
+
+def campaign_create(
+    *, subject: str, body: str, interests: Sequence[str], destinations: Sequence[str], actor: User | None
+) -> Campaign:
+    """A draft, its audience checked: interests among the assistant's words, destinations the site covers."""
+    if not subject.strip() or not body.strip():
+        raise TripwiseError("empty_campaign", "A campaign needs a subject and a text.", status=422)
+    chosen = checked_interests(interests)
+    places = checked_destinations(destinations)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            subject=subject.strip(), body=body, interests=chosen, created_by=actor
+        )
+        campaign.destinations.set(places)
+    return campaign
 
 
 def campaign_schedule(*, campaign: Campaign, send_at: datetime | None = None) -> Campaign:

@@ -25,6 +25,8 @@ from tripwise.places.models import Destination
 
 __all__ = [
     "Client",
+    "checked_destinations",
+    "checked_interests",
     "preferences_update",
     "subscription_confirm",
     "subscription_request",
@@ -54,7 +56,7 @@ def _normalised(email: str) -> str:
     return address
 
 
-def _interests(chosen: Sequence[str]) -> list[str]:
+def checked_interests(chosen: Sequence[str]) -> list[str]:
     unknown = sorted(set(chosen) - INTERESTS)
     if unknown:
         raise TripwiseError(
@@ -65,7 +67,7 @@ def _interests(chosen: Sequence[str]) -> list[str]:
     return sorted(set(chosen))
 
 
-def _destinations(slugs: Sequence[str]) -> list[Destination]:
+def checked_destinations(slugs: Sequence[str]) -> list[Destination]:
     found = list(Destination.objects.filter(slug__in=set(slugs)))
     missing = sorted(set(slugs) - {destination.slug for destination in found})
     if missing:
@@ -113,8 +115,8 @@ def subscription_request(
     NEWSLETTER_SIGNUPS_PER_ADDRESS an hour for one email address (quietly not sent again: a refusal would
     tell that the address was tried before)."""
     address = _normalised(email)
-    chosen = _interests(interests)
-    places = _destinations(destinations)
+    chosen = checked_interests(interests)
+    places = checked_destinations(destinations)
     if client.ip and not _within_limit("client", client.ip, settings.NEWSLETTER_SIGNUPS_PER_CLIENT):
         raise TripwiseError(
             "too_many_signups",
@@ -166,8 +168,8 @@ def preferences_update(
     *, subscriber: Subscriber, interests: Sequence[str], destinations: Sequence[str], client: Client
 ) -> Subscriber:
     """New interests and destinations; none of either means "everything"."""
-    chosen = _interests(interests)
-    places = _destinations(destinations)
+    chosen = checked_interests(interests)
+    places = checked_destinations(destinations)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         subscriber.interests = chosen
