@@ -3,19 +3,15 @@ running at the same time, each on its own database connection, send every email 
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from tests.concurrency import race
 from tests.mail.conftest import Inbox, PickyInbox
 from tripwise.mail.models import OutboxEmail
 from tripwise.mail.services import SendReport, mail_enqueue, outbox_send_due
@@ -24,21 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SENDERS = 4
 EMAILS = 40
-
-
-# SQLite's in-memory test database (a shared cache) answers "database table is locked" to a second
-# connection at once, where a file database (and PostgreSQL) makes it wait its turn: on SQLite the senders'
-# statements wait here as they would there. Nothing else changes: the race between reading the due rows and
-# claiming them runs free.
-def wait_for_the_table(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            return execute(sql, params, many, context)
-        except OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.002)
 
 
 def enqueue(number: int, to: str = "dave@example.org") -> OutboxEmail:
@@ -71,31 +52,8 @@ def test_concurrent_senders_send_each_email_exactly_once(smtp_inbox: Inbox, sett
         for number in range(EMAILS):
             enqueue(number)
     now = timezone.now()
-    start = threading.Barrier(SENDERS)
-    reports: list[SendReport] = []
-    errors: list[BaseException] = []
-
-    def sender() -> None:
-        try:
-            start.wait()
-            with contextlib.ExitStack() as stack:
-                if connection.vendor == "sqlite":
-                    stack.enter_context(connection.execute_wrapper(wait_for_the_table))
-                # Small batches: the senders keep coming back to the same rows, racing for each claim.
-                while (report := outbox_send_due(now=now, limit=5)) != SendReport():
-                    reports.append(report)
-        except BaseException as error:  # reported by the test, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=sender) for _ in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    assert not any(thread.is_alive() for thread in threads)
+    # Small batches: the senders keep coming back to the same rows, racing for each claim.
+    reports = race(SENDERS, lambda: outbox_send_due(now=now, limit=5), idle=SendReport())
 
     subjects = Counter(str(message["Subject"]) for message in smtp_inbox.messages)
     assert subjects == Counter({f"Plain {number}": 1 for number in range(EMAILS)})

@@ -4,20 +4,16 @@ by two workers at once while a lease holds."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from tests.concurrency import race
 from tests.tasks.sample_tasks import fail, lines, run_the_queue_inside, write_line
 from tripwise.config.worker import run_once
 from tripwise.tasks.models import QueuedTask
@@ -158,20 +154,6 @@ WORKERS = 4
 TASKS = 40
 
 
-# SQLite's in-memory test database answers "database table is locked" to a second connection at once, where a
-# file database (and PostgreSQL) makes it wait its turn: on SQLite the workers' statements wait here as they
-# would there (as in tests/mail/test_outbox_commits.py). The race between reading and claiming runs free.
-def wait_for_the_table(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            return execute(sql, params, many, context)
-        except OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.002)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_workers_running_at_the_same_time_run_each_task_exactly_once(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
@@ -179,31 +161,8 @@ def test_workers_running_at_the_same_time_run_each_task_exactly_once(tmp_path: P
         for number in range(TASKS):
             write_line.enqueue(path=str(out), line=f"task {number}")
     now = timezone.now()
-    start = threading.Barrier(WORKERS)
-    reports: list[RunReport] = []
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            start.wait()
-            with contextlib.ExitStack() as stack:
-                if connection.vendor == "sqlite":
-                    stack.enter_context(connection.execute_wrapper(wait_for_the_table))
-                # Small batches: the workers keep coming back to the same rows, racing for each claim.
-                while (report := tasks_run_due(now=now, limit=5)) != RunReport():
-                    reports.append(report)
-        except BaseException as error:  # reported by the test, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    assert not any(thread.is_alive() for thread in threads)
+    # Small batches: the workers keep coming back to the same rows, racing for each claim.
+    reports = race(WORKERS, lambda: tasks_run_due(now=now, limit=5), idle=RunReport())
     assert Counter(lines(out)) == Counter({f"task {number}": 1 for number in range(TASKS)})
     assert sum(report.done for report in reports) == TASKS
     assert set(QueuedTask.objects.values_list("attempts", flat=True)) == {1}

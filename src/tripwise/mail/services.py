@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -34,6 +34,7 @@ from django.utils import timezone
 from tripwise.mail.composing import Attachment, Composed, composer_name, composer_of, render
 from tripwise.mail.models import OutboxEmail
 from tripwise.mail.selectors import outbox_due
+from tripwise.tasks.attempts import Failure, Outcome, attempt_record
 
 __all__ = [
     "BACKOFF",
@@ -52,7 +53,6 @@ logger = logging.getLogger(__name__)
 # The wait after the 1st, 2nd, … failed attempt; the attempt after the last wait is the last one.
 BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 720))
 MAX_ATTEMPTS = len(BACKOFF) + 1
-ERROR_LENGTH = 500  # last_error is a reason to read in the admin, not a traceback
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,6 @@ class SendReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-
-
-@dataclass(frozen=True)
-class _Failure:
-    reason: str
-    permanent: bool  # no attempt will ever succeed: give up now
-    connection_lost: bool = False  # the server is away: stop the batch, the rest keep their turn
-
-
-Outcome = Literal["sent", "retried", "failed"]
 
 
 def _message_id() -> str:
@@ -234,7 +224,7 @@ def _smtp_reason(code: int, text: bytes | str) -> str:
     return f"{code} {said}".strip()
 
 
-def _failure(error: Exception) -> _Failure:
+def _failure(error: Exception) -> Failure:
     """What an exception from sending means for the row."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         # Raised only when every recipient was refused; one 4xx among them is worth another try.
@@ -242,78 +232,71 @@ def _failure(error: Exception) -> _Failure:
         reason = "refused " + "; ".join(
             f"{address}: {_smtp_reason(code, said)}" for address, (code, said) in error.recipients.items()
         )
-        return _Failure(reason, permanent=all(500 <= code < 600 for code in refusals.values()))
+        return Failure(reason, permanent=all(500 <= code < 600 for code in refusals.values()))
     if isinstance(error, smtplib.SMTPDataError):
         # The server read the message and refused it (too big, rejected as spam): the same bytes will be.
         reason = f"message refused: {_smtp_reason(error.smtp_code, error.smtp_error)}"
-        return _Failure(reason, permanent=500 <= error.smtp_code < 600)
+        return Failure(reason, permanent=500 <= error.smtp_code < 600)
     if isinstance(error, smtplib.SMTPResponseException):
         # The sender refused, sign-in refused, 421 closing: the server's or our settings' state, not this
         # email's. Temporary even when 5xx: a misconfiguration must not throw away every email.
-        return _Failure(
+        return Failure(
             f"server said {_smtp_reason(error.smtp_code, error.smtp_error)}",
             permanent=False,
             connection_lost=True,
         )
     if isinstance(error, OSError):  # refused, unreachable, timed out, disconnected (smtplib's too)
-        return _Failure(
+        return Failure(
             f"mail server unreachable: {type(error).__name__}: {error}", permanent=False, connection_lost=True
         )
-    return _Failure(f"{type(error).__name__}: {error}", permanent=False, connection_lost=True)
+    return Failure(f"{type(error).__name__}: {error}", permanent=False, connection_lost=True)
 
 
-def _deliver(email: OutboxEmail, connection: BaseEmailBackend) -> _Failure | None:
+def _deliver(email: OutboxEmail, connection: BaseEmailBackend) -> Failure | None:
     """Send one claimed row over `connection` (opened when needed, left open for the next row)."""
     if email.composer and email.composed_at is None:
         try:
             _compose(email)
         except DatabaseError as error:  # the database is away for a moment: the row waits like any other
-            return _Failure(f"cannot be written now: {type(error).__name__}: {error}", permanent=False)
+            return Failure(f"cannot be written now: {type(error).__name__}: {error}", permanent=False)
         except Exception as error:  # what it is about is gone, or the composer is: it never will be written
-            return _Failure(f"cannot be written: {type(error).__name__}: {error}", permanent=True)
+            return Failure(f"cannot be written: {type(error).__name__}: {error}", permanent=True)
     try:
         message = _build(email, connection)
     except Exception as error:  # anything malformed in the stored row
-        return _Failure(f"cannot be built: {type(error).__name__}: {error}", permanent=True)
+        return Failure(f"cannot be built: {type(error).__name__}: {error}", permanent=True)
     try:
         connection.open()
         sent = connection.send_messages([message])
     except Exception as error:
         return _failure(error)
     if not sent:
-        return _Failure("the email backend sent nothing", permanent=False)
+        return Failure("the email backend sent nothing", permanent=False)
     return None
 
 
-def _connect() -> BaseEmailBackend | _Failure:
+def _connect() -> BaseEmailBackend | Failure:
     try:
         connection: BaseEmailBackend = get_connection()
     except Exception as error:  # a misconfigured backend: every email waits until it is fixed
-        return _Failure(
+        return Failure(
             f"no email backend: {type(error).__name__}: {error}", permanent=False, connection_lost=True
         )
     return connection
 
 
-def _record(email: OutboxEmail, failure: _Failure | None, *, now: datetime) -> Outcome:
+def _record(email: OutboxEmail, failure: Failure | None, *, now: datetime) -> Outcome:
     """Write how the attempt went and let go of the row. `email.attempts` already counts this attempt."""
-    rows = OutboxEmail.objects.filter(pk=email.pk, sent_at__isnull=True)
-    if failure is None:
-        rows.update(sent_at=timezone.now(), claimed_until=None, last_error="")
-        return "sent"
-    reason = failure.reason[:ERROR_LENGTH]
-    if failure.permanent or email.attempts >= MAX_ATTEMPTS:
-        rows.update(failed_at=timezone.now(), claimed_until=None, last_error=reason)
-        logger.error(
-            "Email %s (%s) given up after %s attempts: %s", email.pk, email.kind, email.attempts, reason
-        )
-        return "failed"
-    wait = BACKOFF[min(email.attempts, len(BACKOFF)) - 1]
-    rows.update(send_after=now + wait, claimed_until=None, last_error=reason)
-    logger.warning(
-        "Email %s (%s) attempt %s failed, again in %s: %s", email.pk, email.kind, email.attempts, wait, reason
+    return attempt_record(
+        OutboxEmail.objects.filter(pk=email.pk, sent_at__isnull=True),
+        failure=failure,
+        attempts=email.attempts,
+        now=now,
+        backoff=BACKOFF,
+        finished_by="sent_at",
+        due_by="send_after",
+        what=f"Email {email.pk} ({email.kind})",
     )
-    return "retried"
 
 
 def _close(connection: BaseEmailBackend | None) -> None:
@@ -344,17 +327,17 @@ def outbox_send_due(*, now: datetime | None = None, limit: int = 100, lease_seco
             email = _claim(email_id, now=now, lease=lease)
             if email is None:
                 continue  # another sender took it first
-            failure: _Failure | None = None
+            failure: Failure | None = None
             if connection is None:
                 made = _connect()
-                if isinstance(made, _Failure):
+                if isinstance(made, Failure):
                     failure = made
                 else:
                     connection = made
             if connection is not None:
                 failure = _deliver(email, connection)
             outcome = _record(email, failure, now=now)
-            sent += outcome == "sent"
+            sent += outcome == "done"
             retried += outcome == "retried"
             failed += outcome == "failed"
             if failure is not None and failure.connection_lost:
@@ -377,10 +360,10 @@ def outbox_send(email_id: int) -> bool:
         if email is None:
             return False
         made = _connect()
-        if isinstance(made, _Failure):
-            return _record(email, made, now=now) == "sent"
+        if isinstance(made, Failure):
+            return _record(email, made, now=now) == "done"
         connection = made
-        return _record(email, _deliver(email, connection), now=now) == "sent"
+        return _record(email, _deliver(email, connection), now=now) == "done"
     except Exception:
         logger.exception("Sending email %s after the commit failed; the outbox keeps it", email_id)
         return False

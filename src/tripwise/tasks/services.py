@@ -24,13 +24,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tripwise.tasks.attempts import Failure, Outcome, attempt_record
 from tripwise.tasks.models import QueuedTask
 from tripwise.tasks.registry import task_named
 from tripwise.tasks.selectors import tasks_due
@@ -53,7 +54,6 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 # How long a claim holds a row: longer than any task may run, or a second worker would start it while the first
 # is still at it. Long work is cut into runs that each do a bounded share (a batch of deliveries, say).
 LEASE_SECONDS = 15 * 60
-ERROR_LENGTH = 500  # last_error is a reason to read in the admin, not a traceback (that one is logged)
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,6 @@ class RunReport:
     done: int = 0
     retried: int = 0
     failed: int = 0
-
-
-@dataclass(frozen=True)
-class _Failure:
-    reason: str
-    permanent: bool  # no attempt will ever succeed: give up now
-
-
-Outcome = Literal["done", "retried", "failed"]
 
 
 def _as_json(name: str, kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,47 +131,35 @@ def _claim(task_id: int, *, now: datetime, lease: timedelta) -> QueuedTask | Non
     return QueuedTask.objects.filter(pk=task_id).first() if claimed else None
 
 
-def _run(queued: QueuedTask) -> _Failure | None:
+def _run(queued: QueuedTask) -> Failure | None:
     """Run one claimed row's task; how it failed, or None."""
     found = task_named(queued.name)
     if found is None:
-        return _Failure(_unknown(queued.name), permanent=True)
+        return Failure(_unknown(queued.name), permanent=True)
     try:
         inspect.signature(found.function).bind(**queued.kwargs)
     except TypeError as error:  # the function changed since the row was stored: it never will fit
-        return _Failure(f"the stored arguments do not fit {queued.name}: {error}", permanent=True)
+        return Failure(f"the stored arguments do not fit {queued.name}: {error}", permanent=True)
     try:
         found.function(**queued.kwargs)
     except Exception as error:
         logger.exception("Task %s (%s) failed on attempt %s", queued.pk, queued.name, queued.attempts)
-        return _Failure(f"{type(error).__name__}: {error}", permanent=False)
+        return Failure(f"{type(error).__name__}: {error}", permanent=False)
     return None
 
 
-def _record(queued: QueuedTask, failure: _Failure | None, *, now: datetime) -> Outcome:
+def _record(queued: QueuedTask, failure: Failure | None, *, now: datetime) -> Outcome:
     """Write how the run went and let go of the row. `queued.attempts` already counts this run."""
-    rows = QueuedTask.objects.filter(pk=queued.pk, finished_at__isnull=True)
-    if failure is None:
-        rows.update(finished_at=timezone.now(), claimed_until=None, last_error="")
-        return "done"
-    reason = failure.reason[:ERROR_LENGTH]
-    if failure.permanent or queued.attempts >= MAX_ATTEMPTS:
-        rows.update(failed_at=timezone.now(), claimed_until=None, last_error=reason)
-        logger.error(
-            "Task %s (%s) given up after %s attempts: %s", queued.pk, queued.name, queued.attempts, reason
-        )
-        return "failed"
-    wait = BACKOFF[min(queued.attempts, len(BACKOFF)) - 1]
-    rows.update(run_after=now + wait, claimed_until=None, last_error=reason)
-    logger.warning(
-        "Task %s (%s) attempt %s failed, again in %s: %s",
-        queued.pk,
-        queued.name,
-        queued.attempts,
-        wait,
-        reason,
+    return attempt_record(
+        QueuedTask.objects.filter(pk=queued.pk, finished_at__isnull=True),
+        failure=failure,
+        attempts=queued.attempts,
+        now=now,
+        backoff=BACKOFF,
+        finished_by="finished_at",
+        due_by="run_after",
+        what=f"Task {queued.pk} ({queued.name})",
     )
-    return "retried"
 
 
 def tasks_run_due(
