@@ -72,6 +72,9 @@ def test_only_editors_may_and_bad_input_is_named(client: Client, editor: Client)
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "not_an_editor"
 
+    broken = post(editor, "", {**DRAFT, "subject": "Food\r\nBcc: everyone@example.org"})
+    assert broken.status_code == 422
+    assert broken.json()["error"]["code"] == "bad_subject"
     unknown = post(editor, "", {**DRAFT, "destinations": ["atlantis"]})
     assert unknown.status_code == 422
     assert unknown.json()["error"]["code"] == "unknown_destination"

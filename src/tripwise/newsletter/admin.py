@@ -65,6 +65,12 @@ class CampaignForm(forms.ModelForm[Campaign]):
         model = Campaign
         fields = ["subject", "body", "interests", "destinations", "send_at"]
 
+    def clean_subject(self) -> str:
+        subject = str(self.cleaned_data["subject"])
+        if any(char in subject for char in "\r\n"):
+            raise forms.ValidationError("A subject is one line: remove the line breaks.")
+        return subject
+
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin[Campaign]):

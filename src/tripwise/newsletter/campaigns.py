@@ -36,6 +36,8 @@ def campaign_create(
     """A draft, its audience checked: interests among the assistant's words, destinations the site covers."""
     if not subject.strip() or not body.strip():
         raise TripwiseError("empty_campaign", "A campaign needs a subject and a text.", status=422)
+    if any(char in subject for char in "\r\n"):
+        raise TripwiseError("bad_subject", "A subject is one line: remove the line breaks.", status=422)
     chosen = checked_interests(interests)
     places = checked_destinations(destinations)
     with transaction.atomic():
