@@ -7,9 +7,13 @@ a worker, and retried with backoff while the mail server is away.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from tripwise.tasks.attempts import LeasedWork
 
 
 class OutboxEmail(models.Model):
@@ -72,3 +76,10 @@ class OutboxEmail(models.Model):
         if self.failed_at is not None:
             return "failed"
         return "waiting"
+
+
+# The waits after the 1st, 2nd, … failed attempt; the attempt after the last wait is the last one.
+BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 720))
+OUTBOX = LeasedWork(
+    finished_by="sent_at", due_by="send_after", backoff=BACKOFF
+)  # how emails are claimed and retried

@@ -28,13 +28,12 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import sanitize_address
 from django.db import DatabaseError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tripwise.mail.composing import Attachment, Composed, composer_name, composer_of, render
-from tripwise.mail.models import OutboxEmail
+from tripwise.mail.models import BACKOFF, OUTBOX, OutboxEmail
 from tripwise.mail.selectors import outbox_due
-from tripwise.tasks.attempts import Failure, Outcome, attempt_record
+from tripwise.tasks.attempts import Failure, Outcome
 
 __all__ = [
     "BACKOFF",
@@ -50,8 +49,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# The wait after the 1st, 2nd, … failed attempt; the attempt after the last wait is the last one.
-BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 30, 120, 720))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 
 
@@ -186,12 +183,7 @@ def _compose(email: OutboxEmail) -> None:
 
 
 def _claim(email_id: int, *, now: datetime, lease: timedelta) -> OutboxEmail | None:
-    """Take the row for one send if it is still due; None when it is not (sent, waiting, or another
-    sender's). One UPDATE whose WHERE repeats the due condition: of two senders, only one changes the row."""
-    claimed = (
-        outbox_due(now=now).filter(pk=email_id).update(claimed_until=now + lease, attempts=F("attempts") + 1)
-    )
-    return OutboxEmail.objects.filter(pk=email_id).first() if claimed else None
+    return OUTBOX.claim(OutboxEmail.objects.all(), email_id, now=now, lease=lease)
 
 
 def _build(email: OutboxEmail, connection: BaseEmailBackend) -> EmailMultiAlternatives:
@@ -287,14 +279,12 @@ def _connect() -> BaseEmailBackend | Failure:
 
 def _record(email: OutboxEmail, failure: Failure | None, *, now: datetime) -> Outcome:
     """Write how the attempt went and let go of the row. `email.attempts` already counts this attempt."""
-    return attempt_record(
-        OutboxEmail.objects.filter(pk=email.pk, sent_at__isnull=True),
+    return OUTBOX.record(
+        OutboxEmail.objects.all(),
+        email.pk,
         failure=failure,
         attempts=email.attempts,
         now=now,
-        backoff=BACKOFF,
-        finished_by="sent_at",
-        due_by="send_after",
         what=f"Email {email.pk} ({email.kind})",
     )
 

@@ -6,9 +6,13 @@ committed; `tripwise worker` runs it (tripwise.tasks.services.tasks_run_due), re
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from tripwise.tasks.attempts import LeasedWork
 
 
 class QueuedTask(models.Model):
@@ -54,3 +58,10 @@ class QueuedTask(models.Model):
         if self.failed_at is not None:
             return "failed"
         return "waiting"
+
+
+# The waits after the 1st, 2nd, … failed attempt; the attempt after the last wait is the last one.
+BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 30, 120))
+QUEUE = LeasedWork(
+    finished_by="finished_at", due_by="run_after", backoff=BACKOFF
+)  # how tasks are claimed and retried

@@ -28,11 +28,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from tripwise.tasks.attempts import Failure, Outcome, attempt_record
-from tripwise.tasks.models import QueuedTask
+from tripwise.tasks.attempts import Failure, Outcome
+from tripwise.tasks.models import BACKOFF, QUEUE, QueuedTask
 from tripwise.tasks.registry import task_named
 from tripwise.tasks.selectors import tasks_due
 
@@ -48,8 +47,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# The wait after the 1st, 2nd, … failed attempt; the attempt after the last wait is the last one.
-BACKOFF = tuple(timedelta(minutes=minutes) for minutes in (1, 5, 30, 120))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 # How long a claim holds a row: longer than any task may run, or a second worker would start it while the first
 # is still at it. Long work is cut into runs that each do a bounded share (a batch of deliveries, say).
@@ -123,12 +120,7 @@ def _unknown(name: str) -> str:
 
 
 def _claim(task_id: int, *, now: datetime, lease: timedelta) -> QueuedTask | None:
-    """Take the row for one run if it is still due; None when it is not (done, waiting, or another worker's).
-    One UPDATE whose WHERE repeats the due condition: of two workers, only one changes the row."""
-    claimed = (
-        tasks_due(now=now).filter(pk=task_id).update(claimed_until=now + lease, attempts=F("attempts") + 1)
-    )
-    return QueuedTask.objects.filter(pk=task_id).first() if claimed else None
+    return QUEUE.claim(QueuedTask.objects.all(), task_id, now=now, lease=lease)
 
 
 def _run(queued: QueuedTask) -> Failure | None:
@@ -150,14 +142,12 @@ def _run(queued: QueuedTask) -> Failure | None:
 
 def _record(queued: QueuedTask, failure: Failure | None, *, now: datetime) -> Outcome:
     """Write how the run went and let go of the row. `queued.attempts` already counts this run."""
-    return attempt_record(
-        QueuedTask.objects.filter(pk=queued.pk, finished_at__isnull=True),
+    return QUEUE.record(
+        QueuedTask.objects.all(),
+        queued.pk,
         failure=failure,
         attempts=queued.attempts,
         now=now,
-        backoff=BACKOFF,
-        finished_by="finished_at",
-        due_by="run_after",
         what=f"Task {queued.pk} ({queued.name})",
     )
 
